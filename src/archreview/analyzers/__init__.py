@@ -1,0 +1,30 @@
+"""Analyzer registry: one line per analyzer.
+
+File analyzers run per file in the worker processes (see ``base.FileAnalyzer``);
+repository analyzers run once per scan in the parent (``base.RepoAnalyzer``).
+Imports are lazy so that a command that needs no analyzer stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+FILE_ANALYZERS = (
+    "archreview.analyzers.complexity:ComplexityAnalyzer",
+    "archreview.analyzers.security:SecurityAnalyzer",
+)
+
+REPO_ANALYZERS: tuple[str, ...] = ()
+
+
+def _load(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(import_module(module), name)
+
+
+def file_analyzer_classes() -> list[type]:
+    return [_load(spec) for spec in FILE_ANALYZERS]
+
+
+def repo_analyzer_classes() -> list[type]:
+    return [_load(spec) for spec in REPO_ANALYZERS]

@@ -1,0 +1,196 @@
+"""Security findings with bandit, in-process, on the tree the engine parsed.
+
+bandit's own manager parses each file again and tokenizes it to find
+``# nosec``. We drive its node visitor and tester on the shared tree instead,
+and tokenize only files that contain the text ``nosec`` (the only comments
+that change bandit's output). That uses bandit internals
+(``BanditNodeVisitor``, ``BanditTester``), so bandit's version is pinned and
+``tests/analyzers/test_security.py`` fails when those internals change.
+
+Severity mapping (bandit severity x confidence -> our scale)::
+
+                 confidence HIGH   MEDIUM   LOW
+    severity HIGH          high     high     medium
+             MEDIUM        medium   medium   low
+             LOW           low      low      info
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import tokenize
+from typing import Any
+
+from .base import FileAnalyzer, SourceFile, finding_dict, normalise_code
+from .security_plain import plain_sentence
+
+SEVERITY_MAP = {
+    ("HIGH", "HIGH"): "high",
+    ("HIGH", "MEDIUM"): "high",
+    ("HIGH", "LOW"): "medium",
+    ("MEDIUM", "HIGH"): "medium",
+    ("MEDIUM", "MEDIUM"): "medium",
+    ("MEDIUM", "LOW"): "low",
+    ("LOW", "HIGH"): "low",
+    ("LOW", "MEDIUM"): "low",
+    ("LOW", "LOW"): "info",
+}
+EFFORT_BY_SEVERITY = {"critical": 120, "high": 60, "medium": 30, "low": 15, "info": 5}
+
+
+def map_severity(severity: str, confidence: str) -> str:
+    return SEVERITY_MAP.get((severity.upper(), confidence.upper()), "info")
+
+
+def bandit_version() -> str:
+    from importlib.metadata import version
+
+    return version("bandit")
+
+
+class SecurityAnalyzer(FileAnalyzer):
+    name = "security"
+    version = "1"
+
+    def __init__(self) -> None:
+        self._testset = None
+        self._visitor_class = None
+
+    def settings(self, config) -> dict[str, Any]:
+        section = config.section(self.name)
+        return {
+            "skip": sorted(section.get("skip", [])),
+            "include_tests": bool(section.get("include_tests", False)),
+            "bandit": bandit_version(),
+        }
+
+    def wants(self, path: str, role: str, settings: dict[str, Any]) -> bool:
+        return role != "test" or settings["include_tests"]
+
+    def setup(self, settings: dict[str, Any]) -> None:
+        from bandit.core import config as b_config
+        from bandit.core import test_set
+
+        conf = b_config.BanditConfig()
+        profile = {"exclude": list(settings["skip"])} if settings["skip"] else {}
+        self._testset = test_set.BanditTestSet(conf, profile=profile)
+        self._visitor_class = _tree_visitor_class()
+
+    def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:
+        if self._testset is None:
+            self.setup(settings)
+        tree = file.tree
+        started = time.process_time()
+        try:
+            issues = run_bandit(self._visitor_class, self._testset, file, tree)
+        finally:
+            file.add_time("bandit", time.process_time() - started)
+        findings = []
+        for issue in issues:
+            severity = map_severity(issue.severity, issue.confidence)
+            linerange = list(issue.linerange) or [issue.lineno]
+            first, last = min(linerange), max(linerange)
+            flagged = "\n".join(file.line_text(n) for n in range(first, min(last, first + 4) + 1))
+            cwe = getattr(getattr(issue, "cwe", None), "id", None)
+            findings.append(
+                finding_dict(
+                    rule=f"security.{issue.test_id}",
+                    area="security",
+                    severity=severity,
+                    line=issue.lineno,
+                    end_line=last if last != issue.lineno else None,
+                    message=f"{issue.test_id} {issue.test}: {issue.text}",
+                    plain=plain_sentence(issue.test_id),
+                    effort_minutes=EFFORT_BY_SEVERITY[severity],
+                    basis=normalise_code(flagged) or f"{issue.test_id}:{issue.text}",
+                    extra={
+                        "test_id": issue.test_id,
+                        "test_name": issue.test,
+                        "bandit_severity": issue.severity,
+                        "bandit_confidence": issue.confidence,
+                        "cwe": cwe,
+                        "col": issue.col_offset,
+                    },
+                )
+            )
+        findings.sort(key=lambda f: (f["line"], f["rule"]))
+        return {"findings": findings, "metrics": {}}
+
+
+def nosec_lines(data: bytes) -> dict[int, set[str] | None]:
+    """bandit's map of comment lines to the tests a ``# nosec`` there skips.
+
+    Only files that contain 'nosec' can have an entry that matters, so the
+    tokenizer runs on those alone."""
+    if b"nosec" not in data:
+        return {}
+    from bandit.core.manager import _parse_nosec_comment
+
+    lines: dict[int, set[str] | None] = {}
+    try:
+        for tok in tokenize.tokenize(io.BytesIO(data).readline):
+            if tok.type == tokenize.COMMENT:
+                lines[tok.start[0]] = _parse_nosec_comment(tok.string)
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return lines
+
+
+def run_bandit(visitor_class, testset, file: SourceFile, tree) -> list[Any]:
+    from bandit.core import metrics as b_metrics
+
+    visitor = visitor_class(
+        fname=file.path,
+        fdata=io.BytesIO(file.data),
+        testset=testset,
+        nosec_lines=nosec_lines(file.data),
+        metrics=b_metrics.Metrics(),
+        namespace=file.module,
+    )
+    visitor.run(tree)
+    return visitor.tester.results
+
+
+def _tree_visitor_class():
+    """A BanditNodeVisitor that takes a parsed tree and a module name, instead
+    of parsing the file and looking for ``__init__.py`` files on disk."""
+    from bandit.core import constants
+    from bandit.core import tester as b_tester
+    from bandit.core.node_visitor import BanditNodeVisitor
+
+    class TreeVisitor(BanditNodeVisitor):
+        # Mirrors BanditNodeVisitor.__init__ of the pinned bandit (1.9.4),
+        # minus get_module_qualname_from_path's file-system lookups.
+        def __init__(self, fname, fdata, testset, nosec_lines, metrics, namespace):  # noqa: PLR0913
+            self.debug = False
+            self.nosec_lines = nosec_lines
+            self.scores = {
+                "SEVERITY": [0] * len(constants.RANKING),
+                "CONFIDENCE": [0] * len(constants.RANKING),
+            }
+            self.depth = 0
+            self.fname = fname
+            self.fdata = fdata
+            self.metaast = None
+            self.testset = testset
+            self.imports = set()
+            self.import_aliases = {}
+            self.tester = b_tester.BanditTester(self.testset, self.debug, nosec_lines, metrics)
+            self.namespace = namespace
+            self.metrics = metrics
+
+        def run(self, tree):
+            # BanditNodeVisitor.process without its ast.parse
+            self.generic_visit(tree)
+            self.context = {
+                "file_data": self.fdata,
+                "filename": self.fname,
+                "lineno": 0,
+                "linerange": [0, 1],
+                "col_offset": 0,
+            }
+            self.update_scores(self.tester.run_tests(self.context, "File"))
+            return self.scores
+
+    return TreeVisitor

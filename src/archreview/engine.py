@@ -1,0 +1,395 @@
+"""The engine: from a snapshot to a ScanResult.
+
+1. select files (excludes, roles, size limit, symlinks, submodules, missing blobs);
+2. look every (analyzer, blob) up in the cache;
+3. analyse what is missing - in a process pool, or in this process when the
+   job is small - each file read, decoded and parsed once;
+4. store new results in the cache;
+5. run the repository-level analyzers on the snapshot and the per-file results;
+6. assemble findings (with fingerprints), file metrics and coverage.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .analyzers import file_analyzer_classes, repo_analyzer_classes
+from .analyzers.base import RepoContext
+from .cache import Cache
+from .config import Config, default_cache_dir, stable_hash
+from .errors import ArchreviewError
+from .fingerprints import assign_fingerprints
+from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
+from .pool import WorkerPool, make_chunks
+from .progress import Progress
+from .selection import Selector, is_python_path
+from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
+from .worker import FileProcessor, Task, TaskResult
+
+IN_PROCESS_MAX_FILES = 8
+IN_PROCESS_MAX_BYTES = 256 * 1024
+TOP_FUNCTIONS = 50
+
+
+@dataclass
+class ScanOptions:
+    jobs: int = 0  # 0: one per CPU
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    progress: bool = False
+    offline: bool = False
+    advisory_db: str | None = None
+    now: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ScanStats:
+    """Where the time went; printed by ``scan --profile`` and the benchmarks."""
+
+    wall: float = 0.0
+    files_considered: int = 0
+    files_analyzed: int = 0
+    cache_hits: int = 0
+    stage_cpu: dict[str, float] = field(default_factory=dict)
+    slow_files: list[tuple[str, float, int]] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
+    workers: int = 0
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def module_names(paths: set[str]) -> dict[str, str]:
+    """Dotted module name of each Python path, the way bandit derives it:
+    parent folders count while they hold an ``__init__.py``."""
+    packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
+    names = {}
+    for path in paths:
+        if not is_python_path(path):
+            continue
+        parts = path.split("/")
+        name = [parts[-1].rsplit(".", 1)[0]]
+        for depth in range(len(parts) - 1, 0, -1):
+            folder = "/".join(parts[:depth])
+            if folder not in packages:
+                break
+            name.insert(0, parts[depth - 1])
+        names[path] = ".".join(name)
+    return names
+
+
+class Engine:
+    def __init__(self, config: Config, options: ScanOptions | None = None):
+        self.config = config
+        self.options = options or ScanOptions()
+        self.selector = Selector.from_config(config)
+        self.file_analyzers = [cls() for cls in file_analyzer_classes()]
+        self.settings = {a.name: a.settings(config) for a in self.file_analyzers}
+        self.config_hashes = {name: stable_hash(s) for name, s in self.settings.items()}
+        self.cache: Cache | None = None
+        self.notes: list[str] = []
+        if self.options.use_cache:
+            directory = self.options.cache_dir or default_cache_dir(config)
+            self.cache, problem = Cache.open(directory)
+            if problem:
+                self.notes.append(problem)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+    # ------------------------------------------------------------------
+    def scan(self, snapshot: Snapshot) -> tuple[ScanResult, ScanStats]:
+        started = time.perf_counter()
+        stats = ScanStats()
+        coverage = Coverage(files_total=len(snapshot.files), notes=list(snapshot.notes) + list(self.notes))
+        python_paths = {f.path for f in snapshot.files if is_python_path(f.path)}
+        modules = module_names(python_paths)
+
+        candidates: list[tuple[FileRef, str, tuple[str, ...]]] = []
+        for ref in snapshot.files:
+            label = self.selector.excluded_by(ref.path)
+            if label is not None:
+                coverage.excluded += 1
+                coverage.excluded_by[label] = coverage.excluded_by.get(label, 0) + 1
+                continue
+            python = is_python_path(ref.path)
+            if python:
+                coverage.python_files += 1
+            if ref.status == STATUS_SUBMODULE:
+                coverage.skipped.append(Skipped(ref.path, "git submodule: not scanned (scan it as its own repository)"))
+                continue
+            role = self.selector.role(ref.path)
+            wanted = tuple(
+                a.name
+                for a in self.file_analyzers
+                if (python or not a.python_only) and a.wants(ref.path, role, self.settings[a.name])
+            )
+            if not wanted:
+                continue
+            if ref.status == STATUS_SYMLINK:
+                if python:
+                    coverage.skipped.append(Skipped(ref.path, "symbolic link: not followed"))
+                continue
+            if ref.status == STATUS_MISSING:
+                coverage.skipped.append(
+                    Skipped(ref.path, "missing from the repository's objects (incomplete clone or damaged repository)")
+                )
+                continue
+            if ref.size is not None and ref.size > self.config.max_file_size:
+                if python:
+                    coverage.skipped.append(
+                        Skipped(
+                            ref.path,
+                            f"{ref.size / 1_048_576:.1f} MiB: larger than the "
+                            f"{self.config.max_file_size / 1_048_576:g} MiB limit (max_file_size)",
+                        )
+                    )
+                continue
+            candidates.append((ref, role, wanted))
+        stats.phases["select"] = time.perf_counter() - started
+
+        # blob ids for files read from disk (worktree changes, plain folders)
+        needs_id = [ref for ref, _, _ in candidates if ref.blob is None]
+        if needs_id:
+            hashed = {r.path: r for r in snapshot.with_blob_ids(needs_id)}
+            candidates = [(hashed.get(ref.path, ref), role, wanted) for ref, role, wanted in candidates]
+            for ref, _, _ in list(candidates):
+                if ref.status == STATUS_MISSING:
+                    coverage.skipped.append(Skipped(ref.path, "could not be read from disk"))
+            candidates = [c for c in candidates if c[0].status == STATUS_OK]
+        stats.files_considered = len(candidates)
+
+        # cache lookups
+        phase = time.perf_counter()
+        outputs: dict[str, dict[str, dict[str, Any]]] = {c[0].path: {} for c in candidates}
+        if self.cache is not None:
+            for analyzer in self.file_analyzers:
+                blobs = [ref.blob for ref, _, wanted in candidates if analyzer.name in wanted]
+                if not blobs:
+                    continue
+                hits = self.cache.get_many(analyzer.name, analyzer.version, self.config_hashes[analyzer.name], blobs)
+                for ref, _, wanted in candidates:
+                    if analyzer.name in wanted and ref.blob in hits:
+                        outputs[ref.path][analyzer.name] = hits[ref.blob]
+                        stats.cache_hits += 1
+        stats.phases["cache lookup"] = time.perf_counter() - phase
+
+        tasks = []
+        for ref, role, wanted in candidates:
+            missing = tuple(name for name in wanted if name not in outputs[ref.path])
+            if missing:
+                python = is_python_path(ref.path)
+                tasks.append(Task(ref, role, modules.get(ref.path, ""), missing, python))
+        stats.files_analyzed = len(tasks)
+
+        phase = time.perf_counter()
+        file_skips: dict[str, str] = {}
+        file_excludes: dict[str, str] = {}
+        file_lines: dict[str, int] = {}
+        progress = Progress(len(tasks), self.options.progress)
+        try:
+            for result in self._analyse(tasks, snapshot, stats):
+                progress.advance()
+                self._absorb(result, outputs, file_skips, file_excludes, file_lines, stats)
+        finally:
+            progress.close()
+            if self.cache is not None:
+                self.cache.flush()
+        stats.phases["analyse"] = time.perf_counter() - phase
+
+        result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
+        phase = time.perf_counter()
+        self._run_repo_analyzers(snapshot, result, outputs)
+        stats.phases["repository analyzers"] = time.perf_counter() - phase
+        assign_fingerprints(result.findings)
+        result.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line, f.rule))
+        coverage.skipped.sort(key=lambda s: s.path)
+        stats.wall = time.perf_counter() - started
+        return result, stats
+
+    # ------------------------------------------------------------------
+    def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats):
+        if not tasks:
+            return
+        settings = {name: self.settings[name] for name in {n for t in tasks for n in t.analyzers}}
+        budget = self.config.file_time_budget
+        jobs = self.options.jobs or self.config.jobs or available_cpus()
+        total_bytes = sum(t.ref.size or 0 for t in tasks)
+        small = len(tasks) <= IN_PROCESS_MAX_FILES or total_bytes <= IN_PROCESS_MAX_BYTES
+        if jobs <= 1 or small:
+            stats.workers = 0
+            processor = FileProcessor(snapshot.reader_spec, settings, budget)
+            try:
+                for task in sorted(tasks, key=lambda t: t.ref.path):
+                    yield processor.process(task)
+            finally:
+                processor.close()
+            return
+        chunks = make_chunks(tasks)
+        jobs = min(jobs, len(chunks))
+        stats.workers = jobs
+        pool = WorkerPool(jobs, snapshot.reader_spec, settings, budget, hard_timeout=budget * 2 + 10)
+        try:
+            yield from pool.run(chunks)
+        except RuntimeError as exc:
+            raise ArchreviewError(str(exc)) from exc
+
+    def _absorb(self, result: TaskResult, outputs, file_skips, file_excludes, file_lines, stats: ScanStats) -> None:
+        if result.skip:
+            file_skips[result.path] = result.skip
+        if result.exclude:
+            file_excludes[result.path] = result.exclude
+        file_lines[result.path] = result.lines
+        for stage, seconds in result.timings.items():
+            if stage != "wall":
+                stats.stage_cpu[stage] = stats.stage_cpu.get(stage, 0.0) + seconds
+        accounted = sum(v for k, v in result.timings.items() if k != "wall")
+        stats.stage_cpu["other"] = stats.stage_cpu.get("other", 0.0) + max(0.0, result.seconds - accounted)
+        stats.slow_files.append((result.path, result.seconds, result.lines))
+        if len(stats.slow_files) > 40:
+            stats.slow_files.sort(key=lambda x: -x[1])
+            del stats.slow_files[20:]
+        per_file = outputs.setdefault(result.path, {})
+        for name, output in result.outputs.items():
+            per_file[name] = output
+        if result.exclude:
+            for name in self.settings:
+                per_file.setdefault(name, {"exclude": result.exclude})
+        if self.cache is not None and result.cacheable and result.blob:
+            stored = dict(result.outputs)
+            if result.exclude:
+                stored = {name: {"exclude": result.exclude} for name in self.settings}
+            elif result.skip and not stored:
+                stored = {name: {"skip": result.skip} for name in self.settings}
+            for analyzer in self.file_analyzers:
+                output = stored.get(analyzer.name)
+                if output is None or "error" in output:
+                    continue
+                self.cache.put(analyzer.name, analyzer.version, self.config_hashes[analyzer.name], result.blob, output)
+
+    def _assemble(self, snapshot, candidates, outputs, file_skips, file_excludes, coverage: Coverage) -> ScanResult:
+        files: list[FileMetrics] = []
+        functions: list[FunctionMetric] = []
+        findings: list[Finding] = []
+        for ref, role, wanted in sorted(candidates, key=lambda c: c[0].path):
+            per_file = outputs.get(ref.path, {})
+            skip = file_skips.get(ref.path)
+            exclude = file_excludes.get(ref.path)
+            for output in per_file.values():
+                skip = skip or output.get("skip")
+                exclude = exclude or output.get("exclude")
+            if exclude:
+                coverage.excluded += 1
+                coverage.excluded_by[exclude] = coverage.excluded_by.get(exclude, 0) + 1
+                continue
+            python = is_python_path(ref.path)
+            errors = [o["error"] for o in per_file.values() if "error" in o]
+            if skip and python:
+                coverage.skipped.append(Skipped(ref.path, skip))
+            for error in errors:
+                coverage.skipped.append(Skipped(ref.path, error))
+            complexity = per_file.get("complexity")
+            if python and complexity and "metrics" in complexity:
+                metrics = complexity["metrics"]
+                files.append(
+                    FileMetrics(
+                        path=ref.path,
+                        blob=ref.blob or "",
+                        role=role,
+                        **{k: metrics[k] for k in ("loc", "lloc", "sloc", "comments", "multi", "blank", "single_comments", "mi", "cc_total", "cc_max", "functions", "halstead_volume")},
+                    )
+                )
+                if role == "source":
+                    for fn in complexity.get("functions", []):
+                        functions.append(FunctionMetric(ref.path, fn["name"], fn["line"], fn["end_line"], fn["cc"], fn["rank"]))
+            for name, output in per_file.items():
+                for item in output.get("findings", []):
+                    findings.append(Finding.from_dict({**item, "path": ref.path}))
+        functions.sort(key=lambda f: (-f.cc, f.path, f.line))
+        coverage.analyzed = len(files)
+        coverage.lines_analyzed = sum(f.loc for f in files)
+        repository = {
+            "name": _repository_name(snapshot),
+            "kind": snapshot.kind,
+            "ref": snapshot.ref,
+            "revision_date": snapshot.revision_date,
+            "shallow": snapshot.shallow,
+            "prefix": snapshot.prefix,
+        }
+        analyzers = {a.name: a.version for a in self.file_analyzers}
+        now = self.options.now or datetime.now(timezone.utc)
+        return ScanResult(
+            revision=snapshot.revision,
+            scanned_at=now.replace(microsecond=0).isoformat(),
+            repository=repository,
+            coverage=coverage,
+            files=files,
+            functions=functions[:TOP_FUNCTIONS],
+            findings=findings,
+            analyzers=analyzers,
+            tool_version=__version__,
+        )
+
+    def _run_repo_analyzers(self, snapshot: Snapshot, result: ScanResult, outputs) -> None:
+        classes = repo_analyzer_classes()
+        if not classes:
+            return
+        by_analyzer: dict[str, dict[str, dict[str, Any]]] = {}
+        for path, per_file in outputs.items():
+            for name, output in per_file.items():
+                by_analyzer.setdefault(name, {})[path] = output
+        reader = snapshot.open_reader()
+        try:
+            context = RepoContext(
+                snapshot=snapshot,
+                reader=reader,
+                config=self.config,
+                file_results=by_analyzer,
+                files=result.files,
+                options={
+                    "offline": self.options.offline,
+                    "advisory_db": self.options.advisory_db,
+                    "now": self.options.now,
+                    **self.options.extra,
+                },
+                cache=self.cache,
+                selector=self.selector,
+            )
+            for cls in classes:
+                analyzer = cls()
+                try:
+                    output = analyzer.run(context)
+                except ArchreviewError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one analyzer's bug must not lose the scan
+                    result.coverage.notes.append(f"{cls.name} analysis failed: {type(exc).__name__}: {exc}")
+                    continue
+                result.analyzers[cls.name] = cls.version
+                result.findings.extend(output.findings)
+                result.coverage.skipped.extend(output.skipped)
+                result.coverage.notes.extend(output.notes)
+                if cls.section is not None and output.section is not None:
+                    result.sections[cls.section] = output.section
+        finally:
+            reader.close()
+
+
+def _repository_name(snapshot: Snapshot) -> str:
+    root = Path(snapshot.root)
+    if root.name == ".git" and root.parent.name:
+        return root.parent.name
+    name = root.name
+    return name[: -len(".git")] if name.endswith(".git") and len(name) > 4 else name

@@ -1,0 +1,227 @@
+"""Safe access to a git repository we do not trust.
+
+Every git command runs with configuration that stops a scanned repository from
+making git run programs of its choosing (fsmonitor hooks, external diff and
+textconv drivers) and without taking optional locks, so scanning never writes
+to the repository. Blob contents come from one long-lived ``git cat-file
+--batch`` process kept by GitPython.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RepositoryError
+
+# Settings forced on every git command we run.
+SAFE_CONFIG = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("diff.external", ""),
+    ("core.pager", "cat"),
+    ("protocol.allow", "never"),
+)
+
+MODE_FILE = "100644"
+MODE_EXECUTABLE = "100755"
+MODE_SYMLINK = "120000"
+MODE_SUBMODULE = "160000"
+
+
+def safe_git_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment variables that apply SAFE_CONFIG to any git process."""
+    env = dict(base if base is not None else os.environ)
+    count = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
+    for key, value in SAFE_CONFIG:
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    kind: str  # blob | commit (submodule) | tree
+    oid: str
+
+
+class GitRepo:
+    """A repository opened for reading. Not shared between processes: each
+    worker opens its own (``GitRepo(path)``) and so gets its own cat-file."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        import git  # GitPython; imported lazily to keep the hook path fast
+
+        self._git_module = git
+        try:
+            self.repo = git.Repo(os.fspath(path), search_parent_directories=True)
+        except git.NoSuchPathError as exc:
+            raise RepositoryError(f"{path}: no such directory") from exc
+        except git.InvalidGitRepositoryError as exc:
+            raise RepositoryError(f"{path}: not a git repository") from exc
+        self.git_dir = Path(self.repo.git_dir).resolve()
+        bare = self.repo.bare or _is_git_dir(Path(path).resolve())
+        overrides = _environment_overrides()
+        if bare:
+            # GitPython guesses a work tree next to a bare repository that has
+            # no core.bare setting; point git at the repository itself instead.
+            overrides["GIT_DIR"] = str(self.git_dir)
+        self.repo.git.update_environment(**overrides)
+        self.git = self.repo.git
+        self.work_tree = None if bare else Path(self.repo.working_tree_dir)
+
+    # -- revisions -------------------------------------------------------
+    def has_commits(self) -> bool:
+        try:
+            self.git.rev_parse("--verify", "-q", "HEAD^{commit}")
+        except self._git_module.GitCommandError:
+            return False
+        return True
+
+    def resolve(self, rev: str) -> str:
+        """Full commit id of ``rev``; a clear error when it does not exist."""
+        if rev.startswith("-"):
+            raise RepositoryError(f"bad revision {rev!r}")
+        if rev == "HEAD" and not self.has_commits():
+            raise RepositoryError("the repository has no commits yet; commit something first")
+        try:
+            return self.git.rev_parse("--verify", "-q", f"{rev}^{{commit}}").strip()
+        except self._git_module.GitCommandError as exc:
+            raise RepositoryError(f"unknown revision {rev!r} (not a commit in this repository)") from exc
+
+    def commit_date(self, commit: str) -> str:
+        return self.git.show("-s", "--format=%cI", commit).strip()
+
+    def is_shallow(self) -> bool:
+        try:
+            return self.git.rev_parse("--is-shallow-repository").strip() == "true"
+        except self._git_module.GitCommandError:
+            return (self.git_dir / "shallow").exists()
+
+    def head_ref(self) -> str | None:
+        """Branch name HEAD points at, or None when HEAD is detached."""
+        try:
+            return self.git.symbolic_ref("-q", "--short", "HEAD").strip() or None
+        except self._git_module.GitCommandError:
+            return None
+
+    # -- trees -----------------------------------------------------------
+    def ls_tree(self, commit: str, prefix: str = "") -> list[TreeEntry]:
+        args = ["-r", "-z", "--full-tree", commit]
+        if prefix:
+            args += ["--", prefix]
+        out = self.git.ls_tree(*args, strip_newline_in_stdout=False)
+        entries = []
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, path = record.split("\t", 1)
+            mode, kind, oid = meta.split()
+            entries.append(TreeEntry(path, mode, kind, oid))
+        return entries
+
+    def ls_index(self, prefix: str = "") -> list[TreeEntry]:
+        args = ["-s", "-z", "--full-name"]
+        if prefix:
+            args += ["--", prefix]
+        out = self._run_in_worktree("ls-files", *args)
+        entries = {}
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, path = record.split("\t", 1)
+            mode, oid, stage = meta.split()
+            if stage not in ("0", "2"):
+                continue  # during a merge conflict, keep "ours"
+            kind = "commit" if mode == MODE_SUBMODULE else "blob"
+            entries[path] = TreeEntry(path, mode, kind, oid)
+        return list(entries.values())
+
+    def worktree_changes(self, prefix: str = "") -> tuple[set[str], set[str]]:
+        """(paths that differ from the index in the work tree, untracked paths)."""
+        args = ["-z", "--name-only"]
+        if prefix:
+            args += ["--", prefix]
+        changed = {p for p in self._run_in_worktree("diff-files", *args).split("\0") if p}
+        other_args = ["-z", "--others", "--exclude-standard", "--full-name"]
+        if prefix:
+            other_args += ["--", prefix]
+        untracked = {p for p in self._run_in_worktree("ls-files", *other_args).split("\0") if p}
+        return changed, untracked
+
+    def _run_in_worktree(self, command: str, *args: str) -> str:
+        if self.work_tree is None:
+            raise RepositoryError("this is a bare repository: it has no work tree or index to scan")
+        return self.git.execute(
+            ["git", command, *args],
+            strip_newline_in_stdout=False,
+            with_extended_output=False,
+        )
+
+    def object_sizes(self, oids: list[str]) -> dict[str, int | None]:
+        """Size of each object, None when the object is missing from the repository."""
+        if not oids:
+            return {}
+        unique = list(dict.fromkeys(oids))
+        import subprocess
+
+        proc = subprocess.run(
+            ["git", "--git-dir", str(self.git_dir), "cat-file", "--batch-check"],
+            input=("\n".join(unique) + "\n").encode(),
+            capture_output=True,
+            env=safe_git_env(),
+            check=False,
+        )
+        sizes: dict[str, int | None] = {}
+        for line in proc.stdout.decode("utf-8", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == "missing":
+                sizes[parts[0]] = None
+            elif len(parts) == 3:
+                sizes[parts[0]] = int(parts[2])
+        for oid in unique:
+            sizes.setdefault(oid, None)
+        return sizes
+
+    # -- blobs -----------------------------------------------------------
+    def read_blob(self, oid: str) -> bytes | None:
+        """Contents of a blob, or None when the object is missing."""
+        try:
+            _sha, _kind, _size, data = self.git.get_object_data(oid)
+        except ValueError:
+            return None
+        return data
+
+    def close(self) -> None:
+        try:
+            self.git.clear_cache()
+            self.repo.close()
+        except Exception:  # noqa: BLE001 - closing must never fail a scan
+            pass
+
+
+def _environment_overrides() -> dict[str, str]:
+    full = safe_git_env()
+    return {k: v for k, v in full.items() if os.environ.get(k) != v}
+
+
+def _is_git_dir(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def is_git_repository(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is inside a git work tree or is a git directory."""
+    p = Path(path).resolve()
+    for candidate in (p, *p.parents):
+        if (candidate / ".git").exists():
+            return True
+        if _is_git_dir(candidate):
+            return True
+    return False

@@ -1,0 +1,57 @@
+"""One scan, end to end: snapshot + configuration + engine. The commands
+(scan, check, backfill) and the benchmarks call this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Config, load_config
+from .engine import Engine, ScanOptions, ScanStats
+from .model import ScanResult
+from .snapshot import Snapshot, open_snapshot
+
+
+def config_for(snapshot: Snapshot, config_path: str | None = None) -> Config:
+    """Configuration from --config, else the work tree, else the scanned revision."""
+    work_tree = None if snapshot.bare else snapshot.root
+
+    def from_revision(name: str) -> str | None:
+        ref = next((f for f in snapshot.files if f.path == name and f.status == "ok"), None)
+        if ref is None:
+            return None
+        reader = snapshot.open_reader()
+        try:
+            data = reader.read(ref)
+        finally:
+            reader.close()
+        return None if data is None else data.decode("utf-8", "replace")
+
+    return load_config(work_tree, from_revision, config_path)
+
+
+def run_scan(
+    path: str | Path = ".",
+    *,
+    rev: str | None = None,
+    worktree: bool = False,
+    use_cache: bool = True,
+    cache_dir: str | Path | None = None,
+    jobs: int = 0,
+    config_path: str | None = None,
+    progress: bool = False,
+    config: Config | None = None,
+    options: ScanOptions | None = None,
+) -> tuple[ScanResult, ScanStats, Config]:
+    snapshot = open_snapshot(path, rev=rev, worktree=worktree)
+    config = config or config_for(snapshot, config_path)
+    options = options or ScanOptions()
+    options.jobs = jobs or options.jobs
+    options.use_cache = use_cache and options.use_cache
+    options.cache_dir = Path(cache_dir) if cache_dir else options.cache_dir
+    options.progress = progress or options.progress
+    engine = Engine(config, options)
+    try:
+        result, stats = engine.scan(snapshot)
+    finally:
+        engine.close()
+    return result, stats, config

@@ -1,0 +1,45 @@
+"""Which files a scan looks at, and in which role (source or test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pathspec
+
+from .config import Config
+
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+def is_python_path(path: str) -> bool:
+    return path.endswith(PYTHON_SUFFIXES)
+
+
+@dataclass
+class Selector:
+    """Decides, per repository path, whether it is excluded (and by what) and
+    whether it is a test file."""
+
+    _excludes: list[tuple[str, pathspec.PathSpec]]
+    _tests: pathspec.PathSpec
+
+    @classmethod
+    def from_config(cls, config: Config) -> Selector:
+        by_label: dict[str, list[str]] = {}
+        for label, pattern in config.excludes:
+            by_label.setdefault(label, []).append(pattern)
+        excludes = [
+            (label, pathspec.PathSpec.from_lines("gitwildmatch", patterns))
+            for label, patterns in by_label.items()
+        ]
+        tests = pathspec.PathSpec.from_lines("gitwildmatch", config.tests)
+        return cls(excludes, tests)
+
+    def excluded_by(self, path: str) -> str | None:
+        for label, spec in self._excludes:
+            if spec.match_file(path):
+                return label
+        return None
+
+    def role(self, path: str) -> str:
+        return "test" if self._tests.match_file(path) else "source"
