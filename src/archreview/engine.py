@@ -367,6 +367,8 @@ class Engine:
                 },
                 cache=self.cache,
                 selector=self.selector,
+                sections=result.sections,
+                findings=result.findings,
             )
             for cls in classes:
                 analyzer = cls()
@@ -381,8 +383,7 @@ class Engine:
                 result.findings.extend(output.findings)
                 result.coverage.skipped.extend(output.skipped)
                 result.coverage.notes.extend(output.notes)
-                if cls.section is not None and output.section is not None:
-                    result.sections[cls.section] = output.section
+                result.sections.update(output.sections)
         finally:
             reader.close()
 

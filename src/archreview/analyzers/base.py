@@ -221,6 +221,11 @@ class RepoContext:
     options: dict[str, Any]
     cache: Any  # archreview.cache.Cache or None
     selector: Any  # archreview.selection.Selector
+    #: sections added by the repository analyzers that ran before this one
+    #: (registry order), e.g. "dependencies" for the vendor inventory
+    sections: dict[str, Any] = field(default_factory=dict)
+    #: the findings so far (file analyzers and earlier repository analyzers)
+    findings: list[Finding] = field(default_factory=list)
 
     def read_text(self, path: str) -> str | None:
         """Text of one file of the snapshot (None when missing/binary/undecodable)."""
@@ -246,7 +251,9 @@ class RepoContext:
 @dataclass
 class RepoOutput:
     findings: list[Finding] = field(default_factory=list)
-    section: Any = None
+    #: top-level keys this analyzer adds to the result document
+    #: (e.g. {"dependencies": [...]}); see docs/result-schema.md
+    sections: dict[str, Any] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -254,8 +261,6 @@ class RepoOutput:
 class RepoAnalyzer:
     name: ClassVar[str]
     version: ClassVar[str]
-    #: key of the ScanResult document this analyzer fills (None: findings only)
-    section: ClassVar[str | None] = None
 
     def run(self, context: RepoContext) -> RepoOutput:
         raise NotImplementedError
