@@ -20,7 +20,9 @@ from typing import Any
 
 from .worker import FileProcessor, Task, TaskResult
 
-_CONTEXT = "spawn"
+# A fresh interpreter per worker: safe whatever threads the parent runs
+# (progress bar) and the same on every platform.
+_START_METHOD = "spawn"
 
 
 def _worker_main(conn, reader_spec, settings, time_budget) -> None:  # pragma: no cover - runs in a child
@@ -63,11 +65,19 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, jobs: int, reader_spec, settings, time_budget: float, hard_timeout: float):
+    def __init__(
+        self,
+        jobs: int,
+        reader_spec,
+        settings,
+        time_budget: float,
+        hard_timeout: float,
+        start_method: str = _START_METHOD,
+    ):
         self.jobs = max(1, jobs)
         self._args = (reader_spec, settings, time_budget)
         self.hard_timeout = hard_timeout
-        self._ctx = multiprocessing.get_context(_CONTEXT)
+        self._ctx = multiprocessing.get_context(start_method)
         self._workers: list[_Worker] = []
         self._failures_in_a_row = 0
 

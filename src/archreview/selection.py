@@ -20,19 +20,16 @@ class Selector:
     """Decides, per repository path, whether it is excluded (and by what) and
     whether it is a test file."""
 
-    _excludes: list[tuple[str, pathspec.PathSpec]]
-    _tests: pathspec.PathSpec
+    _excludes: list[tuple[str, pathspec.GitIgnoreSpec]]
+    _tests: pathspec.GitIgnoreSpec
 
     @classmethod
     def from_config(cls, config: Config) -> Selector:
         by_label: dict[str, list[str]] = {}
         for label, pattern in config.excludes:
             by_label.setdefault(label, []).append(pattern)
-        excludes = [
-            (label, pathspec.PathSpec.from_lines("gitwildmatch", patterns))
-            for label, patterns in by_label.items()
-        ]
-        tests = pathspec.PathSpec.from_lines("gitwildmatch", config.tests)
+        excludes = [(label, pathspec.GitIgnoreSpec.from_lines(patterns)) for label, patterns in by_label.items()]
+        tests = pathspec.GitIgnoreSpec.from_lines(config.tests)
         return cls(excludes, tests)
 
     def excluded_by(self, path: str) -> str | None:

@@ -119,7 +119,9 @@ class SourceFile:
             try:
                 encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
             except SyntaxError as exc:
-                raise SkipFile(f"declares an unknown or invalid encoding ({exc.msg})") from exc
+                if "unknown encoding" in (exc.msg or ""):
+                    raise SkipFile(f"declares an unknown encoding ({exc.msg})") from exc
+                encoding = "utf-8"  # no usable declaration: Python reads it as UTF-8
             try:
                 return self.data.decode(encoding)
             except UnicodeDecodeError as exc:

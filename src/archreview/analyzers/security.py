@@ -18,6 +18,7 @@ Severity mapping (bandit severity x confidence -> our scale)::
 from __future__ import annotations
 
 import io
+import logging
 import time
 import tokenize
 from typing import Any
@@ -69,6 +70,13 @@ class SecurityAnalyzer(FileAnalyzer):
         return role != "test" or settings["include_tests"]
 
     def setup(self, settings: dict[str, Any]) -> None:
+        # bandit and its plugin loader log through the logging module; without
+        # a handler Python prints ERROR records (e.g. an optional formatter
+        # that cannot load) on stderr. Give them a handler that drops them.
+        for name in ("bandit", "stevedore"):
+            logger = logging.getLogger(name)
+            if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+                logger.addHandler(logging.NullHandler())
         from bandit.core import config as b_config
         from bandit.core import test_set
 

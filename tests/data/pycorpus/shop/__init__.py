@@ -1,0 +1,1 @@
+"""A small shop application used as scan input in tests."""

@@ -1,0 +1,119 @@
+"""Our numbers equal the radon and bandit command lines on the same files.
+
+The fixture tree is a small application written for these tests plus the
+real sources of two installed packages (jinja2 and click), committed into a
+git repository and scanned from git objects with the process pool.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archreview.scan import run_scan
+
+CORPUS = Path(__file__).parent / "data" / "pycorpus"
+
+
+def _package_dir(name: str) -> Path:
+    module = __import__(name)
+    return Path(module.__file__).parent
+
+
+@pytest.fixture(scope="module")
+def parity_tree(tmp_path_factory):
+    from gitfixture import GitFixture
+
+    root = tmp_path_factory.mktemp("parity") / "repo"
+    repo = GitFixture(root)
+    shutil.copytree(CORPUS / "shop", root / "shop")
+    for name in ("jinja2", "click"):
+        shutil.copytree(_package_dir(name), root / "lib" / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    repo.commit(date="2025-03-01")
+    return root
+
+
+@pytest.fixture(scope="module")
+def scanned(parity_tree, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("paritycache")
+    result, stats, _ = run_scan(parity_tree, jobs=2, cache_dir=cache)
+    assert stats.workers == 2  # the pool path, not the in-process one
+    return result
+
+
+def _cli_json(*args: str, cwd: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return json.loads(out.stdout)
+
+
+def test_cc_matches_radon_cli(parity_tree, scanned):
+    radon = _cli_json("radon", "cc", "-j", ".", cwd=parity_tree)
+    files = {f.path: f for f in scanned.files}
+    assert len(radon) >= 30
+    for path, blocks in radon.items():
+        path = path.removeprefix("./")
+        if isinstance(blocks, dict):  # radon reports an error for this file
+            continue
+        ccs = [b["complexity"] for b in blocks if b["type"] in ("function", "method")]
+        assert files[path].cc_max == max(ccs, default=0), path
+        assert files[path].cc_total == sum(ccs), path
+
+
+def test_mi_and_raw_match_radon_cli(parity_tree, scanned):
+    mi = _cli_json("radon", "mi", "-j", ".", cwd=parity_tree)
+    raw = _cli_json("radon", "raw", "-j", ".", cwd=parity_tree)
+    files = {f.path: f for f in scanned.files}
+    for path, value in mi.items():
+        ours = files[path.removeprefix("./")]
+        assert abs(ours.mi - value["mi"]) <= 0.01, path
+    for path, value in raw.items():
+        ours = files[path.removeprefix("./")]
+        for key in ("loc", "lloc", "sloc", "comments", "multi", "blank", "single_comments"):
+            assert getattr(ours, key) == value[key], (path, key)
+
+
+def test_security_findings_match_bandit_cli(parity_tree, scanned):
+    report = _cli_json("bandit", "-r", "-f", "json", "-q", ".", cwd=parity_tree)
+    theirs = {
+        (r["filename"].removeprefix("./"), r["line_number"], r["test_id"], r["issue_severity"], r["issue_confidence"])
+        for r in report["results"]
+    }
+    ours = {
+        (f.path, f.line, f.extra["test_id"], f.extra["bandit_severity"], f.extra["bandit_confidence"])
+        for f in scanned.findings
+        if f.area == "security"
+    }
+    assert len(theirs) >= 20
+    assert ours == theirs
+
+
+def test_nosec_comments_are_honoured(scanned):
+    lines = {(f.path, f.line, f.rule) for f in scanned.findings if f.area == "security"}
+    views = "shop/views.py"
+    assert (views, 52, "security.B602") in lines  # no nosec
+    assert not any(p == views and line in (53, 54, 55) for p, line, _ in lines)  # nosec / nosec B602 / nosec: B603, B607
+
+
+def test_bandit_visitor_internals_unchanged():
+    """TreeVisitor mirrors BanditNodeVisitor.__init__ of the pinned bandit;
+    if bandit changes what its constructor sets up, this fails."""
+    import io
+
+    from bandit.core import config as b_config
+    from bandit.core import metrics as b_metrics
+    from bandit.core import test_set
+    from bandit.core.node_visitor import BanditNodeVisitor
+
+    from archreview.analyzers.security import _tree_visitor_class, bandit_version
+
+    assert bandit_version() == "1.9.4", "bandit is pinned; re-check TreeVisitor against the new version"
+    testset = test_set.BanditTestSet(b_config.BanditConfig())
+    theirs = BanditNodeVisitor("pkg/mod.py", io.BytesIO(b""), None, testset, False, {}, b_metrics.Metrics())
+    ours = _tree_visitor_class()("pkg/mod.py", io.BytesIO(b""), testset, {}, b_metrics.Metrics(), "pkg.mod")
+    assert set(vars(theirs)) == set(vars(ours))
+    assert hasattr(BanditNodeVisitor, "generic_visit") and hasattr(BanditNodeVisitor, "update_scores")
