@@ -53,6 +53,8 @@ SNIPPETS = {
     "crlf": "x = 1\r\n# c\r\n\r\ny = 2\r\n",
     "ellipsis": "def f(): ...\n",
     "semicolon after compound colon": "if x: a = 1; b = d[1:2]\n",
+    "continuation onto an empty line": 'x = ("a"\n"b")\ny = "c"\\\n\n# comment after\nz = 1\n',
+    "continuation onto an empty line then bracket": 'y = "c"\\\n\nz = [\n1]\n',
 }
 
 

@@ -168,11 +168,15 @@ def raw_counts(text: str) -> RawCounts:
         single_string_multiline = None
         parts = [_Part()]
 
+    extend_once = False
     for match in _TOKEN.finditer(joined):
         kind = match.lastgroup
         if kind == "nl":
             if depth <= 0:
-                close_chunk(line_no)
+                if extend_once:
+                    extend_once = False
+                else:
+                    close_chunk(line_no)
             line_no += 1
             continue
         if kind == "comment":
@@ -180,6 +184,10 @@ def raw_counts(text: str) -> RawCounts:
             continue
         if kind == "cont":
             line_no += 1
+            # A backslash continued onto an empty line: the buffer radon
+            # tokenizes then ends right after the continuation, which the
+            # tokenizer rejects, so radon takes one more line into the chunk.
+            extend_once = joined.startswith("\n", match.end())
             continue
         if kind == "semi":
             parts.append(_Part())
