@@ -160,12 +160,59 @@ def run_bandit(visitor_class, testset, file: SourceFile, tree) -> list[Any]:
     return visitor.tester.results
 
 
+def _fast_tester_class():
+    """BanditTester whose per-node loop skips the ``# nosec`` bookkeeping when
+    the file has no nosec comment at all (nearly every file): bandit looks up
+    nosec sets for every test on every node, even when the test found
+    nothing. With an empty ``nosec_lines`` those lookups always return None,
+    so this loop is the original one minus dead work and debug logging.
+    Files with nosec comments use bandit's own loop unchanged."""
+    from bandit.core import context as b_context
+    from bandit.core import tester as b_tester
+
+    class FastTester(b_tester.BanditTester):
+        def run_tests(self, raw_context, checktype):
+            if self.nosec_lines:
+                return super().run_tests(raw_context, checktype)
+            tests = self.testset.get_tests(checktype)
+            for test in tests:
+                temp_context = raw_context.copy()  # copy.copy of a dict
+                context = b_context.Context(temp_context)
+                try:
+                    if hasattr(test, "_config"):
+                        result = test(context, test._config)
+                    else:
+                        result = test(context)
+                    if result is None:
+                        continue
+                    filename = temp_context["filename"]
+                    result.fname = filename.decode("utf-8") if isinstance(filename, bytes) else filename
+                    result.fdata = temp_context["file_data"]
+                    if result.lineno is None:
+                        result.lineno = temp_context["lineno"]
+                    if result.linerange == []:
+                        result.linerange = temp_context["linerange"]
+                    if result.col_offset == -1:
+                        result.col_offset = temp_context["col_offset"]
+                    result.end_col_offset = temp_context.get("end_col_offset", 0)
+                    result.test = test.__name__
+                    if result.test_id == "":
+                        result.test_id = test._test_id
+                    self.results.append(result)
+                except Exception as e:  # noqa: BLE001 - bandit's own behaviour
+                    self.report_error(test.__name__, context, e)
+            return None
+
+    return FastTester
+
+
 def _tree_visitor_class():
     """A BanditNodeVisitor that takes a parsed tree and a module name, instead
     of parsing the file and looking for ``__init__.py`` files on disk."""
     from bandit.core import constants
-    from bandit.core import tester as b_tester
     from bandit.core.node_visitor import BanditNodeVisitor
+
+    tester_class = _fast_tester_class()
 
     class TreeVisitor(BanditNodeVisitor):
         # Mirrors BanditNodeVisitor.__init__ of the pinned bandit (1.9.4),
@@ -184,9 +231,12 @@ def _tree_visitor_class():
             self.testset = testset
             self.imports = set()
             self.import_aliases = {}
-            self.tester = b_tester.BanditTester(self.testset, self.debug, nosec_lines, metrics)
+            self.tester = tester_class(self.testset, self.debug, nosec_lines, metrics)
             self.namespace = namespace
             self.metrics = metrics
+
+        def update_scores(self, scores):
+            """Scores are bandit's own summary; we report issues, not scores."""
 
         def run(self, tree):
             # BanditNodeVisitor.process without its ast.parse
@@ -198,7 +248,6 @@ def _tree_visitor_class():
                 "linerange": [0, 1],
                 "col_offset": 0,
             }
-            self.update_scores(self.tester.run_tests(self.context, "File"))
-            return self.scores
+            self.tester.run_tests(self.context, "File")
 
     return TreeVisitor
