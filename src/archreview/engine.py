@@ -26,7 +26,6 @@ from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
 from .fingerprints import assign_fingerprints
 from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
-from .pool import WorkerPool, make_chunks
 from .progress import Progress
 from .selection import Selector, is_python_path
 from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
@@ -238,6 +237,8 @@ class Engine:
             finally:
                 processor.close()
             return
+        from .pool import WorkerPool, make_chunks  # multiprocessing only when a pool is needed
+
         chunks = make_chunks(tasks)
         jobs = min(jobs, len(chunks))
         stats.workers = jobs

@@ -7,7 +7,7 @@ result can be stored as JSON and rendered again later without rescanning.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -55,9 +55,11 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FINDING_FIELDS}
         if not data["extra"]:
             del data["extra"]
+        else:
+            data["extra"] = dict(data["extra"])
         if data["end_line"] is None:
             del data["end_line"]
         return data
@@ -145,7 +147,7 @@ class FileMetrics:
     halstead_volume: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FILE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FileMetrics:
@@ -163,12 +165,17 @@ class FunctionMetric:
     rank: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FUNCTION_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FunctionMetric:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_FILE_FIELDS = tuple(f.name for f in fields(FileMetrics))
+_FUNCTION_FIELDS = tuple(f.name for f in fields(FunctionMetric))
 
 
 @dataclass

@@ -44,10 +44,16 @@ def map_severity(severity: str, confidence: str) -> str:
     return SEVERITY_MAP.get((severity.upper(), confidence.upper()), "info")
 
 
-def bandit_version() -> str:
-    from importlib.metadata import version
+# The bandit release this module drives (see pyproject.toml). It is part of
+# the cache key; setup() refuses any other installed version, because the
+# internals used below are checked against this one.
+BANDIT_PIN = "1.9.4"
 
-    return version("bandit")
+
+def bandit_version() -> str:
+    import bandit
+
+    return bandit.__version__
 
 
 class SecurityAnalyzer(FileAnalyzer):
@@ -63,13 +69,18 @@ class SecurityAnalyzer(FileAnalyzer):
         return {
             "skip": sorted(section.get("skip", [])),
             "include_tests": bool(section.get("include_tests", False)),
-            "bandit": bandit_version(),
+            "bandit": BANDIT_PIN,
         }
 
     def wants(self, path: str, role: str, settings: dict[str, Any]) -> bool:
         return role != "test" or settings["include_tests"]
 
     def setup(self, settings: dict[str, Any]) -> None:
+        installed = bandit_version()
+        if installed != BANDIT_PIN:
+            from ..errors import ArchreviewError
+
+            raise ArchreviewError(f"archreview needs bandit {BANDIT_PIN}, but {installed} is installed")
         # bandit and its plugin loader log through the logging module; without
         # a handler Python prints ERROR records (e.g. an optional formatter
         # that cannot load) on stderr. Give them a handler that drops them.
