@@ -27,6 +27,13 @@ AREAS = (
 )
 
 
+def _from_known_fields(cls, data: dict[str, Any]):
+    """Build a dataclass from a dict, ignoring keys it does not know (newer
+    writers may add fields)."""
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in known})
+
+
 def severity_at_least(severity: str, threshold: str) -> bool:
     """True when ``severity`` is as severe as ``threshold`` or more."""
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
@@ -66,8 +73,7 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return _from_known_fields(cls, data)
 
 
 @dataclass
@@ -151,8 +157,7 @@ class FileMetrics:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FileMetrics:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return _from_known_fields(cls, data)
 
 
 @dataclass
@@ -169,8 +174,7 @@ class FunctionMetric:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FunctionMetric:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return _from_known_fields(cls, data)
 
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))

@@ -140,9 +140,9 @@ def _status_for_mode(mode: str) -> str:
     return STATUS_OK
 
 
-def revision_snapshot(repo: GitRepo, rev: str = "HEAD", prefix: str = "") -> Snapshot:
-    commit = repo.resolve(rev)
-    entries = repo.ls_tree(commit, prefix)
+def _refs_from_entries(repo: GitRepo, entries) -> list[FileRef]:
+    """FileRefs for tree or index entries, with sizes; a blob absent from
+    the object store is marked missing."""
     sizes = repo.object_sizes([e.oid for e in entries if e.kind == "blob"])
     files = []
     for entry in entries:
@@ -151,6 +151,12 @@ def revision_snapshot(repo: GitRepo, rev: str = "HEAD", prefix: str = "") -> Sna
         if status == STATUS_OK and size is None:
             status = STATUS_MISSING
         files.append(FileRef(entry.path, entry.oid, size, entry.mode, "git", status))
+    return files
+
+
+def revision_snapshot(repo: GitRepo, rev: str = "HEAD", prefix: str = "") -> Snapshot:
+    commit = repo.resolve(rev)
+    files = _refs_from_entries(repo, repo.ls_tree(commit, prefix))
     return Snapshot(
         kind="revision",
         root=str(repo.work_tree or repo.git_dir),
@@ -165,15 +171,7 @@ def revision_snapshot(repo: GitRepo, rev: str = "HEAD", prefix: str = "") -> Sna
 
 
 def index_snapshot(repo: GitRepo, prefix: str = "") -> Snapshot:
-    entries = repo.ls_index(prefix)
-    sizes = repo.object_sizes([e.oid for e in entries if e.kind == "blob"])
-    files = []
-    for entry in entries:
-        status = _status_for_mode(entry.mode)
-        size = sizes.get(entry.oid) if entry.kind == "blob" else 0
-        if status == STATUS_OK and size is None:
-            status = STATUS_MISSING
-        files.append(FileRef(entry.path, entry.oid, size, entry.mode, "git", status))
+    files = _refs_from_entries(repo, repo.ls_index(prefix))
     head = repo.resolve("HEAD") if repo.has_commits() else None
     return Snapshot(
         kind="index",
