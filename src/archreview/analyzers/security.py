@@ -17,6 +17,7 @@ Severity mapping (bandit severity x confidence -> our scale)::
 
 from __future__ import annotations
 
+import ast
 import io
 import logging
 import time
@@ -217,10 +218,20 @@ def _fast_tester_class():
     return FastTester
 
 
+def _interesting_node_types(testset, visitor_class) -> frozenset[str]:
+    """AST node class names that some bandit test checks or that the visitor
+    has a visit_ method for (which may run tests for derived names, e.g.
+    Constant -> Str)."""
+    names = set(testset.tests)
+    names.update(attr[len("visit_") :] for attr in dir(visitor_class) if attr.startswith("visit_"))
+    return frozenset(names)
+
+
 def _tree_visitor_class():
     """A BanditNodeVisitor that takes a parsed tree and a module name, instead
     of parsing the file and looking for ``__init__.py`` files on disk."""
     from bandit.core import constants
+    from bandit.core import utils as b_utils
     from bandit.core.node_visitor import BanditNodeVisitor
 
     tester_class = _fast_tester_class()
@@ -245,9 +256,71 @@ def _tree_visitor_class():
             self.tester = tester_class(self.testset, self.debug, nosec_lines, metrics)
             self.namespace = namespace
             self.metrics = metrics
+            self._interesting = _interesting_node_types(testset, type(self))
 
         def update_scores(self, scores):
             """Scores are bandit's own summary; we report issues, not scores."""
+
+        # The traversal below is BanditNodeVisitor's generic_visit, pre_visit,
+        # visit and post_visit of the pinned bandit fused into one loop,
+        # without debug logging (bandit formats hex(id(node)) for every node
+        # even when debug is off), and without building a test context for
+        # nodes that no test and no visit_ method looks at: that context
+        # (and the line range it needs, costly for nodes without a line
+        # number) would be thrown away unused.
+        def generic_visit(self, node):
+            interesting = self._interesting
+            for _, value in ast.iter_fields(node):
+                if isinstance(value, list):
+                    max_idx = len(value) - 1
+                    for idx, item in enumerate(value):
+                        if isinstance(item, ast.AST):
+                            item._bandit_sibling = value[idx + 1] if idx < max_idx else None
+                            item._bandit_parent = node
+                            self._visit_node(item, interesting)
+                elif isinstance(value, ast.AST):
+                    value._bandit_sibling = None
+                    value._bandit_parent = node
+                    self._visit_node(value, interesting)
+
+        def _visit_node(self, node, interesting):
+            name = node.__class__.__name__
+            if name in interesting:
+                self.pre_visit(node)
+                self.visit(node)
+                self.generic_visit(node)
+                self.post_visit(node)
+            else:
+                self.generic_visit(node)
+
+        def pre_visit(self, node):
+            context = {"imports": self.imports, "import_aliases": self.import_aliases}
+            if hasattr(node, "lineno"):
+                context["lineno"] = node.lineno
+            if hasattr(node, "col_offset"):
+                context["col_offset"] = node.col_offset
+            if hasattr(node, "end_col_offset"):
+                context["end_col_offset"] = node.end_col_offset
+            context["node"] = node
+            context["linerange"] = b_utils.linerange(node)
+            context["filename"] = self.fname
+            context["file_data"] = self.fdata
+            self.context = context
+            self.depth += 1
+            return True
+
+        def visit(self, node):
+            name = node.__class__.__name__
+            visitor = getattr(self, "visit_" + name, None)
+            if visitor is not None:
+                visitor(node)
+            else:
+                self.tester.run_tests(self.context, name)
+
+        def post_visit(self, node):
+            self.depth -= 1
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                self.namespace = b_utils.namespace_path_split(self.namespace)[0]
 
         def run(self, tree):
             # BanditNodeVisitor.process without its ast.parse
