@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses fork to sh
 
 class MisbehavingAnalyzer(FileAnalyzer):
     """Does what the file says: CRASH, SPIN (pure Python loop) or BLOCK
-    (a wait the per-file alarm cannot interrupt)."""
+    (a wait that costs no CPU time, which the per-file CPU budget cannot see)."""
 
     name = "misbehave"
     version = "1"
@@ -34,8 +33,7 @@ class MisbehavingAnalyzer(FileAnalyzer):
             while True:
                 pass
         if "BLOCK" in text:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-            time.sleep(600)
+            time.sleep(600)  # uses no CPU time, so only the wall-clock limit stops it
         return {"metrics": {"chars": len(text)}, "findings": []}
 
 
@@ -81,7 +79,7 @@ def test_spinning_file_hits_the_time_budget(git_repo, misbehave):
     git_repo.commit({"a.txt": "ok\n", "b.txt": "SPIN\n", "c.txt": "ok too\n"})
     snapshot, tasks = _tasks(git_repo.path)
     results = _run(snapshot, tasks, budget=0.5)
-    assert results["b.txt"].skip.startswith("took longer than the 0.5 s time budget")
+    assert results["b.txt"].skip.startswith("took longer than the 0.5 s CPU time budget")
     assert results["a.txt"].skip is None and results["c.txt"].skip is None
 
 

@@ -242,7 +242,7 @@ class Engine:
         chunks = make_chunks(tasks)
         jobs = min(jobs, len(chunks))
         stats.workers = jobs
-        pool = WorkerPool(jobs, snapshot.reader_spec, settings, budget, hard_timeout=budget * 2 + 10)
+        pool = WorkerPool(jobs, snapshot.reader_spec, settings, budget, hard_timeout=budget * 4 + 30)
         try:
             yield from pool.run(chunks)
         except RuntimeError as exc:

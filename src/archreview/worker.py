@@ -62,7 +62,7 @@ class FileProcessor:
         self.analyzers = {name: classes[name]() for name in settings}
         for name, analyzer in self.analyzers.items():
             analyzer.setup(settings[name])
-        self._can_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        self._can_alarm = hasattr(signal, "ITIMER_PROF") and threading.current_thread() is threading.main_thread()
 
     def process(self, task: Task) -> TaskResult:
         started_wall = time.perf_counter()
@@ -70,18 +70,20 @@ class FileProcessor:
         result = TaskResult(task.ref.path, task.ref.blob or "")
         previous = None
         if self._can_alarm and self.time_budget > 0:
-            previous = signal.signal(signal.SIGALRM, _on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.time_budget)
+            # CPU time, not wall time: a busy machine must not make a file
+            # "too slow" (the parent's wall-clock limit is the backstop).
+            previous = signal.signal(signal.SIGPROF, _on_alarm)
+            signal.setitimer(signal.ITIMER_PROF, self.time_budget)
         try:
             self._process(task, result)
         except FileTimeout:
             result.outputs = {}
-            result.skip = f"took longer than the {self.time_budget:g} s time budget per file (file_time_budget)"
+            result.skip = f"took longer than the {self.time_budget:g} s CPU time budget per file (file_time_budget)"
             result.cacheable = False
         finally:
             if previous is not None:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.signal(signal.SIGPROF, previous)
         result.seconds = time.process_time() - started_cpu
         result.timings["wall"] = time.perf_counter() - started_wall
         return result
