@@ -290,6 +290,7 @@ def parity(result: dict, cli: dict, slow: set[str]) -> None:
     mi = json.loads(cli["radon mi -j"][1].read_text())
     cc_same = cc_total = 0
     for path, blocks in cc.items():
+        path = path.removeprefix("./")
         if not isinstance(blocks, list) or path not in files:
             continue
         cc_total += 1
@@ -298,6 +299,7 @@ def parity(result: dict, cli: dict, slow: set[str]) -> None:
     raw_same = raw_total = 0
     raw_diffs = []
     for path, counts in raw.items():
+        path = path.removeprefix("./")
         if "error" in counts or path not in files:
             continue
         raw_total += 1
@@ -307,12 +309,13 @@ def parity(result: dict, cli: dict, slow: set[str]) -> None:
             raw_diffs.append(path)
     mi_same = mi_total = 0
     for path, value in mi.items():
+        path = path.removeprefix("./")
         if "error" in value or path not in files:
             continue
         mi_total += 1
         mi_same += abs(files[path]["mi"] - value["mi"]) <= 0.01
     bandit = json.loads(cli["bandit -f json"][1].read_text())
-    theirs = {(r["filename"], r["line_number"], r["test_id"]) for r in bandit["results"]}
+    theirs = {(r["filename"].removeprefix("./"), r["line_number"], r["test_id"]) for r in bandit["results"]}
     ours = {(f["path"], f["line"], f["rule"].split(".", 1)[1]) for f in result["findings"] if f["area"] == "security"}
     print("  parity with the command lines (files radon finishes):")
     print(f"    cc_max per file equal to radon cc: {cc_same}/{cc_total}")
