@@ -124,7 +124,7 @@ class ArchitectureAnalyzer(RepoAnalyzer):
                 "package_depth": settings["package_depth"],
                 "layers": settings["layers"],
             },
-            "roots": modules.roots,
+            "roots": sorted({modules.root_of[path] for path in nodes.values()}),
             "namespace_packages": modules.namespace_dirs,
             "nodes": [
                 {

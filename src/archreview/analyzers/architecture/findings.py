@@ -18,9 +18,10 @@ an import against the layer rules       medium    the intended structure is bein
 =====================================  ========  ==========================================
 
 A cycle finding points at the import statement of the first link of its
-shown cycle (the cycle starts at its alphabetically first member), and its
-``basis`` is the sorted member list, so it keeps its fingerprint while the
-same parts stay tangled. A layer violation points at the offending import;
+shown cycle, and its ``basis`` is the level, kind and sorted member list. Its
+fingerprint is computed from rule and basis only (not the path: the shown
+link may move to another file as import counts change), so it keeps its
+identity while the same parts stay tangled. A layer violation points at the offending import;
 its basis is "importer -> imported".
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...fingerprints import fingerprint
 from ...model import Finding
 from .resolve import ImportEdge
 from .structure import Cycle
@@ -96,6 +98,7 @@ def cycle_finding(cycle: Cycle) -> Finding:
         f"{len(cycle.members)} {what} depend on each other {when}; shortest loop ({links} links): "
         f"{' -> '.join(cycle.cycle)}; first link {first.source} -> {first.target} at {first.path}:{first.line}"
     )
+    basis = f"{cycle.level} {cycle.kind}: " + " ".join(cycle.members)
     return Finding(
         rule="architecture.cycle",
         area=AREA,
@@ -105,7 +108,8 @@ def cycle_finding(cycle: Cycle) -> Finding:
         message=message,
         plain=cycle_plain(cycle),
         effort_minutes=min(MAX_EFFORT, effort),
-        basis=f"{cycle.level} {cycle.kind}: " + " ".join(cycle.members),
+        basis=basis,
+        fingerprint=fingerprint("architecture.cycle", "", basis, 0),
         extra={
             "level": cycle.level,
             "kind": cycle.kind,

@@ -54,7 +54,6 @@ class ModuleMap:
     packages: set[str] = field(default_factory=set)  # names of packages (regular and namespace)
     top_names: set[str] = field(default_factory=set)  # first components that belong to the repository
     namespace_dirs: list[str] = field(default_factory=list)
-    roots: list[str] = field(default_factory=list)
 
     def lookup(self, name: str, root: str | None = None) -> str | None:
         """Path of the module ``name`` (own root first), or None."""
@@ -181,7 +180,6 @@ def build_module_map(
     modules.top_names = regular_tops | {d.rpartition("/")[2] for d in namespace_dirs} | {
         n.split(".")[0] for n in modules.by_name
     }
-    modules.roots = sorted({modules.root_of[p] for p in modules.by_path})
     return modules
 
 
