@@ -4,7 +4,8 @@
 The diagram stays readable on a large repository: when there are more than
 ``max_nodes`` packages, the smallest are merged into their parent package
 (``saleor.graphql.order`` into ``saleor.graphql``), and top-level ones into
-one "other" box, until the cap holds; links between merged boxes are added
+one "(other)" box, until the cap holds; packages caught in a loop are merged
+last, so the loop stays visible; links between merged boxes are added
 up, and only the ``max_links`` heaviest links are drawn (the links of the
 shown loops always are). Boxes of packages caught in a loop are red, and so
 are the links of each loop's shortest cycle (the example a reader can follow);
@@ -32,14 +33,18 @@ def collapse(packages: list[dict[str, Any]], max_nodes: int = MAX_NODES) -> dict
     """package -> box it is drawn in."""
     box = {p["name"]: p["name"] for p in packages}
     size = {p["name"]: p.get("modules", 0) for p in packages}
+    looped = {p["name"] for p in packages if p.get("in_cycle")}
     while len(set(box.values())) > max_nodes:
         weights: dict[str, int] = {}
+        in_loop: set[str] = set()
         for name, target in box.items():
             weights[target] = weights.get(target, 0) + size.get(name, 0)
-        candidates = sorted((w, name) for name, w in weights.items() if name != OTHER)
+            if name in looped:
+                in_loop.add(target)
+        candidates = sorted((name in in_loop, w, name) for name, w in weights.items() if name != OTHER)
         if not candidates:
             break
-        _, smallest = candidates[0]
+        _, _, smallest = candidates[0]
         merged_into = _parent(smallest)
         for name, target in box.items():
             if target == smallest:
