@@ -26,6 +26,14 @@ else:
 if typing.TYPE_CHECKING and True:
     import app.typed
 
+if TYPE_CHECKING is True:
+    import app.compared
+
+if not TYPE_CHECKING:
+    import app.at_runtime
+else:
+    import app.typed_else
+
 try:
     import ujson
 except ImportError:
@@ -84,6 +92,9 @@ def test_flags():
     assert "type_checking" not in found["app.runtime"]
     assert found["app.runtime"]["conditional"] is True
     assert found["app.typed"]["type_checking"] is True  # typing.TYPE_CHECKING joined with "and"
+    assert found["app.compared"]["type_checking"] is True
+    assert "type_checking" not in found["app.at_runtime"]
+    assert found["app.typed_else"]["type_checking"] is True
     assert found["ujson"]["conditional"] is True
     assert found["atexit"]["conditional"] is True
     assert set(found["inside_with"]) == plain  # a with block always runs

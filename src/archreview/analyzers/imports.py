@@ -19,8 +19,9 @@ Flags, present only when true:
 * ``function`` - inside a function body: runs when the function is called,
   not at import time (the usual way to break an import cycle);
 * ``type_checking`` - inside ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``,
-  ``t.TYPE_CHECKING``, or such a test joined with ``and``): never runs;
-  only type checkers see it. The ``else`` branch of that test is runtime code;
+  ``t.TYPE_CHECKING``, ``TYPE_CHECKING is True``, or such a test joined with
+  ``and``), or in the ``else`` of ``if not TYPE_CHECKING:``: never runs; only
+  type checkers see it. The other branch is runtime code;
 * ``future`` - ``from __future__ import ...``.
 
 Only statement lists are walked (bodies, ``else``/``finally`` blocks, ``except``
@@ -44,15 +45,28 @@ _FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MATCH = getattr(ast, "Match", None)
 
 
+def _is_flag(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == "TYPE_CHECKING"
+    return isinstance(node, ast.Attribute) and node.attr == "TYPE_CHECKING"
+
+
 def is_type_checking_test(test: ast.expr) -> bool:
-    """``TYPE_CHECKING``, ``<anything>.TYPE_CHECKING``, or either joined by ``and``."""
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    if isinstance(test, ast.Attribute):
-        return test.attr == "TYPE_CHECKING"
+    """``TYPE_CHECKING``, ``<anything>.TYPE_CHECKING``, ``TYPE_CHECKING is True``
+    (or ``== True``), or one of these joined with others by ``and``."""
+    if _is_flag(test):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        right = test.comparators[0]
+        return _is_flag(test.left) and isinstance(right, ast.Constant) and right.value is True
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return any(is_type_checking_test(value) for value in test.values)
     return False
+
+
+def is_not_type_checking_test(test: ast.expr) -> bool:
+    """``not TYPE_CHECKING``: its ``else`` branch is the type-checking one."""
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and is_type_checking_test(test.operand)
 
 
 def _entry(kind: str, module: str, names: list[str], level: int, line: int, flags: tuple[bool, bool, bool]) -> dict[str, Any]:
@@ -90,10 +104,11 @@ def collect_imports(tree: ast.Module) -> list[dict[str, Any]]:
             elif isinstance(node, ast.ClassDef):
                 stack.append((node.body, flags))
             elif isinstance(node, ast.If):
-                guarded = is_type_checking_test(node.test)
+                negated = is_not_type_checking_test(node.test)
+                guarded = not negated and is_type_checking_test(node.test)
                 stack.append((node.body, (True, function, type_checking or guarded)))
                 if node.orelse:
-                    stack.append((node.orelse, (True, function, type_checking)))
+                    stack.append((node.orelse, (True, function, type_checking or negated)))
             elif isinstance(node, _CONDITIONAL):
                 inner = (True, function, type_checking)
                 for name in ("body", "orelse", "finalbody"):
@@ -113,7 +128,7 @@ def collect_imports(tree: ast.Module) -> list[dict[str, Any]]:
 
 class ImportsAnalyzer(FileAnalyzer):
     name = "imports"
-    version = "1"
+    version = "2"
 
     def settings(self, config) -> dict[str, Any]:
         return {}  # the output depends on the file's contents only
