@@ -90,7 +90,7 @@ def test_diagram_of_a_scanned_repository(shop):
 def test_paragraph_names_the_parts_that_depend_on_each_other(shop):
     text = architecture_paragraph(shop.sections["architecture"])
     assert text.startswith(
-        "The code is organised in 6 parts; shop.orders and shop.payments depend on each other, "
+        "The code is organised in 6 parts; orders and payments depend on each other, "
         "which makes changes to either risky."
     )
 
@@ -98,7 +98,7 @@ def test_paragraph_names_the_parts_that_depend_on_each_other(shop):
 def test_markdown_report_has_the_architecture_section(shop):
     report = render("markdown", shop, RenderContext())
     section = report.split("## Architecture", 1)[1].split("## Coverage", 1)[0]
-    assert "shop.orders and shop.payments depend on each other" in section
+    assert "orders and payments depend on each other" in section
     assert "```mermaid\nflowchart LR\n" in section
     assert "| package | 2 | shop.orders → shop.payments → shop.orders |" in section
 

@@ -120,12 +120,23 @@ def _example(cycle: list[str]) -> str:
     return ", ".join(steps[:-1]) + " and " + steps[-1]
 
 
+def short_names(names: list[str]) -> dict[str, str]:
+    """``saleor.graphql`` -> ``graphql`` where the last part is unique: dotted
+    names read badly in a sentence."""
+    last: dict[str, int] = {}
+    for name in names:
+        tail = name.rsplit(".", 1)[-1]
+        last[tail] = last.get(tail, 0) + 1
+    return {name: name.rsplit(".", 1)[-1] if last[name.rsplit(".", 1)[-1]] == 1 else name for name in names}
+
+
 def architecture_paragraph(section: dict[str, Any] | None) -> str:
     """One plain paragraph: how many parts, which depend on each other."""
     if not section or not section.get("packages"):
         return "No Python code of the project's own was found, so there is no structure to describe."
     count = len(section["packages"])
-    largest = sorted(section["packages"], key=lambda p: (-p.get("lines", 0), p["name"]))[:3]
+    short = short_names([p["name"] for p in section["packages"]])
+    largest = [short[p["name"]] for p in sorted(section["packages"], key=lambda p: (-p.get("lines", 0), p["name"]))[:3]]
     opening = "The code is organised in one part" if count == 1 else f"The code is organised in {count} parts"
     loops = [c for c in section.get("cycles", []) if c["level"] == "package" and c["kind"] == "import"]
     if not loops:
@@ -136,20 +147,20 @@ def architecture_paragraph(section: dict[str, Any] | None) -> str:
         ]
     else:
         first = loops[0]
-        members = first["members"]
+        members = [short.get(m, m) for m in first["members"]]
         if len(members) == 2:
             sentences = [f"{opening}; {members[0]} and {members[1]} depend on each other, which makes changes to either risky."]
         else:
             sentences = [
                 f"{opening}; {len(members)} of them ({_list(members)}) depend on each other in a loop, "
                 "which makes changes to any of them risky.",
-                f"For example, {_example(first['cycle'])}.",
+                f"For example, {_example([short.get(m, m) for m in first['cycle']])}.",
             ]
         if len(loops) > 1:
             more = len(loops) - 1
             sentences.append(f"{more} more group{'s' if more > 1 else ''} of parts {'are' if more > 1 else 'is'} tied together the same way.")
     if count > 1:
-        sentences.append(f"The largest {'are' if len(largest) > 1 else 'is'} {_list([p['name'] for p in largest])}.")
+        sentences.append(f"The largest {'are' if len(largest) > 1 else 'is'} {_list(largest)}.")
     violations = section.get("metrics", {}).get("cycles", {}).get("layer_violations", 0)
     if violations:
         sentences.append(
