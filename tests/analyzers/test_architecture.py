@@ -156,6 +156,12 @@ def test_type_checking_imports_count_when_configured(git_repo):
     section = result.sections["architecture"]
     loops = [c["members"] for c in cycles_of(section, "module", "import")]
     assert ["app.api.routes", "app.api.schemas", "app.models.user"] in loops
+    # the function-level import ties one more module to that loop: shown through it
+    (deferred,) = cycles_of(section, "module", "deferred")
+    assert deferred["joined"] == ["app.services.notify"]
+    assert deferred["cycle"] == ["app.models.user", "app.services.notify", "app.models.user"]
+    finding = next(f for f in result.findings if f.extra.get("kind") == "deferred")
+    assert finding.plain.startswith("1 more file is tied into a loop of 4 files")
     (package,) = cycles_of(section, "package", "import")
     assert package["members"] == ["app.api", "app.models", "app.services"]
 

@@ -60,6 +60,17 @@ def join_names(names: list[str], limit: int = 4) -> str:
 
 def cycle_plain(cycle: Cycle) -> str:
     names = cycle.members
+    if cycle.kind == "deferred" and cycle.joined and len(cycle.joined) < len(names):
+        many = len(cycle.joined) > 1
+        if cycle.level == "package":
+            subject = f"The part{'s' if many else ''} {join_names(cycle.joined)}"
+        else:
+            subject = f"{len(cycle.joined)} more file{'s' if many else ''}"
+        what = "parts" if cycle.level == "package" else "files"
+        return (
+            f"{subject} {'are' if many else 'is'} tied into a loop of {len(names)} {what} through imports "
+            "inside functions; this works, but a change on either side can still break the other."
+        )
     if cycle.level == "package":
         if cycle.kind == "deferred":
             return (
@@ -94,8 +105,9 @@ def cycle_finding(cycle: Cycle) -> Finding:
         effort //= 2
     what = "packages" if cycle.level == "package" else "modules"
     when = "at import time" if cycle.kind == "import" else "through function-level imports"
+    joined = f" ({len(cycle.joined)} not in an import-time loop: {', '.join(cycle.joined[:5])})" if cycle.joined and len(cycle.joined) < len(cycle.members) else ""
     message = (
-        f"{len(cycle.members)} {what} depend on each other {when}; shortest loop ({links} links): "
+        f"{len(cycle.members)} {what} depend on each other {when}{joined}; shortest loop ({links} links): "
         f"{' -> '.join(cycle.cycle)}; first link {first.source} -> {first.target} at {first.path}:{first.line}"
     )
     basis = f"{cycle.level} {cycle.kind}: " + " ".join(cycle.members)

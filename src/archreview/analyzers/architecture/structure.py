@@ -12,7 +12,9 @@ Cycles (strongly connected components, each with one shortest cycle path):
 * ``kind: "deferred"`` - the loop closes only through function-level imports,
   usually put there on purpose to break an import-time cycle. The parts still
   depend on each other, so these are reported, at a lower severity, and their
-  cycle path goes through a function-level import;
+  cycle path goes through a function-level import. When such a component
+  contains an import-time loop, ``joined`` lists the members it adds, and the
+  shown cycle goes through one of them;
 * ``type_checking`` edges are left out of cycles (and layer checks) unless
   ``include_type_checking = true``; they then count as ``runtime``.
 
@@ -70,6 +72,8 @@ class Cycle:
     cycle: list[str]
     steps: list[Edge]
     severity: str = "low"
+    #: deferred cycles: the members not already in an import-time loop
+    joined: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +84,7 @@ class Cycle:
             "members": self.members,
             "cycle": self.cycle,
             "steps": [{"source": s.source, "target": s.target, "path": s.path, "line": s.line, "kind": s.kind} for s in self.steps],
+            **({"joined": self.joined} if self.kind == "deferred" else {}),
         }
 
 
@@ -196,20 +201,23 @@ def find_cycles(level: str, edges: dict[tuple[str, str], Edge]) -> list[Cycle]:
         runtime_sets.add(tuple(component))
         path = shortest_cycle(runtime, component, weight=weight)
         found.append(Cycle(level, "import", component, path, _steps(path, edges)))
+    looping = {member for component in runtime_sets for member in component}
     for component in strongly_connected(full):
         if len(component) < 2 or tuple(component) in runtime_sets:
             continue
         members = set(component)
+        joined = [m for m in component if m not in looping]
         best = None
         deferred = sorted(
             pair for pair, e in edges.items() if e.kind == FUNCTION and pair[0] in members and pair[1] in members
         )
-        for pair in deferred[:MAX_DEFERRED_TRIES]:
+        touching = [pair for pair in deferred if pair[0] in joined or pair[1] in joined]
+        for pair in (touching or deferred)[:MAX_DEFERRED_TRIES]:
             candidate = shortest_cycle_through(full, component, pair)
             if candidate is not None and (best is None or len(candidate) < len(best)):
                 best = candidate
         path = rotate(best) if best else shortest_cycle(full, component, weight=weight)
-        found.append(Cycle(level, "deferred", component, path, _steps(path, edges)))
+        found.append(Cycle(level, "deferred", component, path, _steps(path, edges), joined=joined))
     return found
 
 
