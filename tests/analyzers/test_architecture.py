@@ -229,11 +229,17 @@ def test_results_come_from_the_cache_the_same(git_repo, tmp_path):
     assert first.sections["architecture"] == second.sections["architecture"]
 
 
-def test_flat_folder_and_no_python(git_repo):
+def test_flat_folder_and_a_file_that_does_not_parse(git_repo):
     result = scan(
         git_repo,
-        {"app.py": "import models\nimport views\n", "models.py": "import views\n", "views.py": "import models\n"},
+        {
+            "app.py": "import models\nimport views\nimport broken\n",
+            "models.py": "import views\n",
+            "views.py": "import models\n",
+            "broken.py": "def (:\n",
+        },
     )
+    assert any(s.path == "broken.py" for s in result.coverage.skipped)
     section = result.sections["architecture"]
     assert {p["name"] for p in section["packages"]} == {"app", "models", "views"}
     (loop,) = cycles_of(section, "package", "import")
