@@ -12,9 +12,12 @@ from importlib import import_module
 FILE_ANALYZERS = (
     "archreview.analyzers.complexity:ComplexityAnalyzer",
     "archreview.analyzers.security:SecurityAnalyzer",
+    "archreview.analyzers.imports:ImportsAnalyzer",
 )
 
-REPO_ANALYZERS: tuple[str, ...] = ()
+REPO_ANALYZERS: tuple[str, ...] = (
+    "archreview.analyzers.architecture:ArchitectureAnalyzer",
+)
 
 
 def _load(spec: str):

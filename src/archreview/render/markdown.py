@@ -6,7 +6,25 @@ from collections import Counter
 from typing import Any
 
 from ..model import SEVERITIES
+from .diagrams import architecture_paragraph, package_diagram
 from .templating import environment
+
+ARCHITECTURE_LOOPS_SHOWN = 5
+
+
+def architecture_view(result) -> dict[str, Any] | None:
+    section = result.sections.get("architecture")
+    if not section:
+        return None
+    loops = [c for c in section.get("cycles", []) if c.get("kind") == "import"]
+    loops.sort(key=lambda c: (c.get("level") != "package", -c.get("size", 0)))
+    return {
+        "paragraph": architecture_paragraph(section),
+        "diagram": package_diagram(section),
+        "loops": loops[:ARCHITECTURE_LOOPS_SHOWN],
+        "more_loops": max(0, len(loops) - ARCHITECTURE_LOOPS_SHOWN),
+        "hotspots": section.get("metrics", {}).get("hotspots", [])[:5],
+    }
 
 
 def view(result, context) -> dict[str, Any]:
@@ -30,6 +48,7 @@ def view(result, context) -> dict[str, Any]:
         "functions": result.functions[:10],
         "security": security,
         "severity_counts": [(s, by_severity.get(s, 0)) for s in SEVERITIES],
+        "architecture": architecture_view(result),
         "low_mi_files": sorted((f for f in source_files if f.sloc >= 50), key=lambda f: f.mi)[:5],
     }
 
