@@ -1,0 +1,280 @@
+"""The per-file half of the rule engine (``rules``): runs every rule pack's
+file-level rules over one file, reading it once for all of them.
+
+It asks only for paths that some rule names (``wants``), so a large
+repository's other files are never read. Python files are matched on the tree
+the engine already parsed (imports and calls, never comments or docstrings);
+other files line by line, comment lines aside; YAML is parsed with PyYAML.
+A file that names no token of any Python rule is not walked at all.
+
+Output per blob (cached like every file analyzer's)::
+
+    {"matches": [{"rule", "line", "quote"}], "manifest": {...}?, "workflow": {...}?}
+
+``quote`` is the deciding line, redacted when it may hold a secret. Which
+rules run depends on the path (its globs and kind); the repository analyzer
+filters the matches by path again, so a blob shared by two paths never
+yields evidence for a path a rule does not name.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import re
+import time
+from typing import Any
+
+from ..rules import PathMatcher, packs_for_config, path_kind, redact
+from . import pyfacts, yamlfacts
+from .base import FileAnalyzer, SkipFile, SourceFile
+from .manifests import manifest_format, read_manifest
+
+MAX_MATCHES_PER_RULE = 3
+_COMMENT = re.compile(r"^\s*(#|//|;|--\s|<!--|/\*|\*\s|\*$|rem\s|::)", re.IGNORECASE)
+_YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def _tokens(rule: dict[str, Any]) -> list[set[str]]:
+    """Alternative sets of identifiers, one of which a Python file must hold
+    for the rule to possibly match."""
+    alternatives: list[set[str]] = []
+    for name in rule.get("calls", []) + rule.get("imports", []):
+        parts = {p for p in name.split(".") if p and "*" not in p and "?" not in p}
+        if parts:
+            alternatives.append(parts)
+    for name in rule.get("assigns", []):
+        alternatives.append({name})
+    for hint in rule.get("hint", []):
+        alternatives.append({hint})
+    return alternatives
+
+
+class _Compiled:
+    def __init__(self, rule: dict[str, Any]):
+        self.data = rule
+        self.id = rule["id"]
+        self.where = set(rule.get("where", ["source"]))
+        self.paths = PathMatcher(rule.get("paths", []), rule.get("exclude_paths", []))
+        self.content = [re.compile(p, re.MULTILINE) for p in rule.get("content", [])]
+        self.strings = [re.compile(p) for p in rule.get("strings", [])]
+        self.workflow_run = [re.compile(p, re.MULTILINE) for p in rule.get("workflow_run", [])]
+        self.workflow_on = set(rule.get("workflow_on", []))
+        self.calls = rule.get("calls", [])
+        self.call_kwargs = set(rule.get("call_kwargs", []))
+        self.imports = rule.get("imports", [])
+        self.assigns = set(rule.get("assigns", []))
+        self.assign_value = rule.get("assign_value", "any")
+        self.yaml_kinds = set(rule.get("yaml_kinds", []))
+        self.yaml_keys = set(rule.get("yaml_keys", []))
+        self.yaml_mapping = set(rule.get("yaml_mapping", []))
+        self.comments = bool(rule.get("comments"))
+        self.tokens = _tokens(rule)
+        self.python = bool(self.calls or self.imports or self.assigns or self.strings)
+        self.text = bool(self.content or self.yaml_keys or self.yaml_mapping)
+        self.workflow = bool(self.workflow_run or self.workflow_on)
+
+    def applies(self, path: str, kind: str) -> bool:
+        return ("any" in self.where or kind in self.where) and self.paths.match(path)
+
+
+class RulesAnalyzer(FileAnalyzer):
+    name = "rules"
+    version = "1"
+    python_only = False
+
+    def __init__(self) -> None:
+        self._key: int | None = None
+        self._wants: PathMatcher | None = None
+        self._kinds: set[str] = set()
+        self._rules: list[_Compiled] = []
+        self._token_re: re.Pattern | None = None
+        self._prefixes: dict[str, list[str]] = {}
+
+    def settings(self, config) -> dict[str, Any]:
+        return packs_for_config(config).file_settings()
+
+    def setup(self, settings: dict[str, Any]) -> None:
+        self._key = id(settings)
+        self._wants = PathMatcher(settings["wants"])
+        self._rules = [_Compiled(r) for r in settings["rules"]]
+        self._kinds = {k for r in self._rules for k in r.where}
+        tokens = sorted({t for r in self._rules for alt in r.tokens for t in alt}, key=lambda t: (-len(t), t))
+        self._token_re = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in tokens) + ")") if tokens else None
+        self._prefixes = {t: [u for u in tokens if t.startswith(u)] for t in tokens}
+
+    def _ready(self, settings: dict[str, Any]) -> None:
+        if self._key != id(settings):
+            self.setup(settings)
+
+    def wants(self, path: str, role: str, settings: dict[str, Any]) -> bool:
+        self._ready(settings)
+        assert self._wants is not None
+        if not self._wants.match(path):
+            return False
+        if manifest_format(path) or path.startswith(".github/workflows/"):
+            return True
+        kind = path_kind(path, role)
+        return "any" in self._kinds or kind in self._kinds
+
+    # ------------------------------------------------------------------
+    def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:
+        self._ready(settings)
+        started = time.process_time()
+        try:
+            return self._analyze(file)
+        finally:
+            file.add_time("rules", time.process_time() - started)
+
+    def _analyze(self, file: SourceFile) -> dict[str, Any]:
+        path = file.path
+        kind = path_kind(path, file.role)
+        rules = [r for r in self._rules if r.applies(path, kind)]
+        output: dict[str, Any] = {"matches": []}
+        text = file.text
+        if manifest_format(path):
+            manifest = read_manifest(path, text)
+            if manifest:
+                output["manifest"] = manifest
+        is_python = path.endswith((".py", ".pyw"))
+        documents = None
+        if path.lower().endswith(_YAML_SUFFIXES) and (
+            path.startswith(".github/workflows/") or any(r.yaml_keys or r.yaml_mapping or r.yaml_kinds for r in rules)
+        ):
+            documents = yamlfacts.load_documents(text)
+            if path.startswith(".github/workflows/") and documents:
+                summary = yamlfacts.workflow_summary(documents[0])
+                if summary:
+                    output["workflow"] = summary
+        matches: list[dict[str, Any]] = output["matches"]
+        if is_python:
+            matches.extend(self._python(file, [r for r in rules if r.python]))
+        else:
+            finder = _LineFinder(text)
+            for rule in rules:
+                if rule.text:
+                    matches.extend(self._text(rule, file, finder, documents))
+            if "workflow" in output:
+                for rule in rules:
+                    if rule.workflow:
+                        matches.extend(_workflow(rule, output["workflow"]))
+        return output
+
+    # ------------------------------------------------------------------
+    def _python(self, file: SourceFile, rules: list[_Compiled]) -> list[dict[str, Any]]:
+        if not rules or self._token_re is None:
+            return []
+        found: set[str] = set()
+        for token in set(self._token_re.findall(file.text)):
+            found.update(self._prefixes.get(token, (token,)))
+        viable = [r for r in rules if any(alt <= found for alt in r.tokens)]
+        if not viable:
+            return []
+        try:
+            tree = file.tree
+        except SkipFile:
+            return []
+        facts = pyfacts.python_facts(tree, want_strings=any(r.strings for r in viable))
+        out = []
+        for rule in viable:
+            hits: list[int] = []
+            for module, line in facts.imports:
+                if any(module == m or module.startswith(m + ".") for m in rule.imports):
+                    hits.append(line)
+            for name, line, keywords in facts.calls:
+                if any(fnmatch.fnmatchcase(name, p) for p in rule.calls) and (
+                    not rule.call_kwargs or keywords & rule.call_kwargs
+                ):
+                    hits.append(line)
+            for name, line, value in facts.assigns:
+                if name in rule.assigns and rule.assign_value in ("any", value):
+                    hits.append(line)
+            for value, line in facts.strings:
+                if any(p.search(value) for p in rule.strings):
+                    hits.append(line)
+            for line in sorted(set(hits))[:MAX_MATCHES_PER_RULE]:
+                out.append({"rule": rule.id, "line": line, "quote": redact(file.line_text(line))})
+        return out
+
+    def _text(self, rule: _Compiled, file: SourceFile, finder: _LineFinder, documents) -> list[dict[str, Any]]:
+        text = file.text
+        if rule.yaml_kinds and not _has_kind(rule.yaml_kinds, documents, text):
+            return []
+        lines: list[int] = []
+        for pattern in rule.content:
+            for match in pattern.finditer(text):
+                line = finder.line(match.start())
+                if not rule.comments and _COMMENT.match(file.line_text(line)):
+                    continue
+                lines.append(line)
+                if len(lines) >= MAX_MATCHES_PER_RULE:
+                    break
+        if rule.yaml_keys or rule.yaml_mapping:
+            lines.extend(_yaml_lines(rule, documents, text))
+        return [
+            {"rule": rule.id, "line": line, "quote": redact(file.line_text(line))}
+            for line in sorted(set(lines))[:MAX_MATCHES_PER_RULE]
+        ]
+
+
+class _LineFinder:
+    def __init__(self, text: str):
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def line(self, offset: int) -> int:
+        if self._starts is None:
+            self._starts = [m.end() for m in re.finditer("\n", self._text)]
+        return bisect.bisect_right(self._starts, offset) + 1
+
+
+def _has_kind(kinds: set[str], documents, text: str) -> bool:
+    if documents is not None:
+        return bool(yamlfacts.document_kinds(documents) & kinds)
+    return any(re.search(rf"^kind:\s*['\"]?{re.escape(k)}\b", text, re.MULTILINE) for k in kinds)
+
+
+def _yaml_lines(rule: _Compiled, documents, text: str) -> list[int]:
+    lines: list[int] = []
+    if documents is not None:
+        for doc in documents:
+            for mapping in yamlfacts.iter_mappings(doc):
+                keys = {k for k in mapping if isinstance(k, str)}
+                if rule.yaml_keys & keys:
+                    lines.append(min(mapping.lines[k] for k in rule.yaml_keys & keys))
+                if rule.yaml_mapping and rule.yaml_mapping <= keys:
+                    lines.append(mapping.line)
+                if len(lines) >= MAX_MATCHES_PER_RULE:
+                    return lines
+        return lines
+    keys = yamlfacts.key_lines_fallback(text)
+    lines.extend(keys[k] for k in rule.yaml_keys if k in keys)
+    if rule.yaml_mapping and all(k in keys for k in rule.yaml_mapping):
+        lines.append(min(keys[k] for k in rule.yaml_mapping))
+    return lines
+
+
+def _workflow(rule: _Compiled, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    if rule.workflow_on and not (rule.workflow_on & set(summary["on"])):
+        return []
+    if not rule.workflow_run:
+        return [{"rule": rule.id, "line": summary["on_line"], "quote": "on: " + ", ".join(summary["on"])}]
+    out = []
+    for job in summary["jobs"]:
+        for step in job["steps"]:
+            run = step.get("run")
+            if not run:
+                continue
+            for pattern in rule.workflow_run:
+                match = pattern.search(run)
+                if match:
+                    start = run.rfind("\n", 0, match.start()) + 1
+                    end = run.find("\n", match.start())
+                    offset = run.count("\n", 0, match.start()) + (1 if "\n" in run.rstrip("\n") else 0)
+                    out.append(
+                        {"rule": rule.id, "line": step["line"] + offset, "quote": redact(run[start : end if end >= 0 else None])}
+                    )
+                    break
+            if len(out) >= MAX_MATCHES_PER_RULE:
+                return out
+    return out
