@@ -147,9 +147,13 @@ def path_kind(path: str, role: str = "source") -> str:
     folders = set(parts[:-1])
     if folders & _VENDORED_PARTS or name.endswith((".min.js", ".min.css", ".bundle.js")) or "/static/" in f"/{lower}" and "/lib/" in f"/{lower}":
         return "vendored"
-    if role == "test" or folders & _TEST_PARTS or name in ("tests.py", "conftest.py") or name.startswith("test_") and name.endswith(".py"):
+    if role == "test" or folders & _TEST_PARTS or name in ("tests.py", "conftest.py") or (
+        name.endswith(".py") and (name.startswith("test_") or name.endswith(("_test.py", "_tests.py", "_testing.py")))
+    ):
         return "test"
     if folders & _EXAMPLE_PARTS:
+        return "example"
+    if name.endswith(".py") and any(word in name for word in ("example", "sample", "_template")):
         return "example"
     if name.endswith(_DOC_SUFFIXES) and not name.startswith("requirements") and name not in ("constraints.txt", "cmakelists.txt"):
         return "docs"

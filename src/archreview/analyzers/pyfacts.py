@@ -6,6 +6,7 @@ never reach the tree, so a Sentry DSN in a comment is not a call."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 
@@ -58,8 +59,10 @@ def python_facts(tree: ast.Module, want_strings: bool = True) -> PyFacts:
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
-            kind = "dict" if isinstance(value, ast.Dict) or (
-                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+            # a non-empty dict literal (or dict(...) call) is a definition; {} or
+            # anything computed is not
+            kind = "dict" if (isinstance(value, ast.Dict) and value.keys) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and value.keywords
             ) else "other"
             for target in targets:
                 if isinstance(target, ast.Name):
@@ -74,4 +77,49 @@ def python_facts(tree: ast.Module, want_strings: bool = True) -> PyFacts:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 if len(node.value) <= 300:
                     facts.strings.append((node.value, node.lineno))
+    return facts
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)|import[ \t]+([\w., \t]+))", re.MULTILINE)
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
+_ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*(\{\s*[\"'\w]|dict\(\s*\w)?", re.MULTILINE)
+_STRING = re.compile(r"""(?<![\w])[rbuf]{0,2}(["'])([^"'\\\n]{0,300})\1""")
+
+
+def text_facts(text: str) -> PyFacts:
+    """The same facts, approximated from the text, for a file the running
+    Python cannot parse (newer syntax): comment lines are dropped, imports,
+    calls, assignments and short string literals found with patterns."""
+    facts = PyFacts()
+    code = "\n".join("" if line.lstrip().startswith("#") else line for line in text.splitlines())
+    aliases: dict[str, str] = {}
+
+    def line_of(offset: int) -> int:
+        return code.count("\n", 0, offset) + 1
+
+    for match in _IMPORT.finditer(code):
+        line = line_of(match.start())
+        if match.group(1):
+            module = match.group(1)
+            facts.imports.append((module, line))
+            for part in match.group(2).split(","):
+                name, _, alias = part.strip().partition(" as ")
+                if name.strip():
+                    facts.imports.append((f"{module}.{name.strip()}", line))
+                    aliases[(alias or name).strip()] = f"{module}.{name.strip()}"
+        else:
+            for part in match.group(3).split(","):
+                name, _, alias = part.strip().partition(" as ")
+                if name.strip():
+                    facts.imports.append((name.strip(), line))
+                    if alias.strip():
+                        aliases[alias.strip()] = name.strip()
+    for match in _CALL.finditer(code):
+        head, _, rest = match.group(1).partition(".")
+        name = aliases.get(head, head) + ("." + rest if rest else "")
+        facts.calls.append((name, line_of(match.start()), frozenset()))
+    for match in _ASSIGN.finditer(code):
+        facts.assigns.append((match.group(1), line_of(match.start()), "dict" if match.group(2) else "other"))
+    for match in _STRING.finditer(code):
+        facts.strings.append((match.group(2), line_of(match.start())))
     return facts

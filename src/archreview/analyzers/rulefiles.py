@@ -171,10 +171,9 @@ class RulesAnalyzer(FileAnalyzer):
         if not viable:
             return []
         try:
-            tree = file.tree
+            facts = pyfacts.python_facts(file.tree, want_strings=any(r.strings for r in viable))
         except SkipFile:
-            return []
-        facts = pyfacts.python_facts(tree, want_strings=any(r.strings for r in viable))
+            facts = pyfacts.text_facts(file.text)
         out = []
         for rule in viable:
             hits: list[int] = []
