@@ -59,6 +59,7 @@ def main() -> int:
     print(f"python {platform.python_version()}, {available_cpus()} cores")
     per_id: dict[str, list[int]] = {}
     total = [0, 0]
+    by_set: dict[str, list[int]] = {}
     for label_file in sorted(Path(args.labels).glob("*.toml")):
         labels = tomllib.loads(label_file.read_text(encoding="utf-8"))
         repo = Path(args.mirrors) / labels["mirror"] / "repo"
@@ -84,6 +85,9 @@ def main() -> int:
                     lines.append(f"        tool: {item['why']} {item['evidence'][:3]}")
         total[0] += agree
         total[1] += len(labels["ids"])
+        subset = by_set.setdefault(labels.get("set", "development"), [0, 0])
+        subset[0] += agree
+        subset[1] += len(labels["ids"])
         print(f"{labels['repo']} @ {labels['commit'][:12]}: {agree}/{len(labels['ids'])} agree ({seconds:.1f} s)")
         print("\n".join(lines)) if lines else None
     if not total[1]:
@@ -94,6 +98,8 @@ def main() -> int:
     for rid, (ok, n) in per_id.items():
         flag = "" if ok / n >= TARGET else "  below target"
         print(f"{rid:<22} {ok}/{n} {ok / n:6.0%}{flag}")
+    for name, (ok, n) in sorted(by_set.items()):
+        print(f"{name + ' set':<22} {ok}/{n} {ok / n:6.1%}")
     print(f"{'overall':<22} {total[0]}/{total[1]} {total[0] / total[1]:6.1%}")
     return 0
 
