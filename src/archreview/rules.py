@@ -39,6 +39,7 @@ using its id.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -100,6 +101,20 @@ READINESS_KEYS = {
     "partial_when",
     "order",
 }
+#: Python modules where configuration is read from the environment
+SETTINGS_MODULES = (
+    "**/settings.py",
+    "**/settings_*.py",
+    "**/*_settings.py",
+    "**/settings/*.py",
+    "**/config.py",
+    "**/config/*.py",
+    "**/conf.py",
+    "**/configuration*.py",
+    "**/core/config.py",
+    "**/env.py",
+    "**/environment.py",
+)
 ENV_CONFIG_PATHS = (
     "**/.env.example",
     "**/.env.sample",
@@ -132,7 +147,7 @@ ENV_CONFIG_PATHS = (
 
 _VENDORED_PARTS = {"vendor", "vendored", "_vendor", "third_party", "thirdparty", "node_modules", "bower_components", "external", "lib-dist"}
 _TEST_PARTS = {"tests", "test", "testing", "fixtures", "__fixtures__", "testdata", "test_data", "__tests__", "spec", "specs", "e2e", "cypress", "unittests", "integration_tests", "functional_tests"}
-_DOC_PARTS = {"docs", "doc", "documentation", "man", "site", "mkdocs", "sphinx", "wiki"}
+_DOC_PARTS = {"docs", "doc", "documentation", "mkdocs", "sphinx", "wiki"}
 _EXAMPLE_PARTS = {"examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook"}
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".html-fragment", ".mdx")
 
@@ -157,13 +172,13 @@ def path_kind(path: str, role: str = "source") -> str:
         return "example"
     if name.endswith(_DOC_SUFFIXES) and not name.startswith("requirements") and name not in ("constraints.txt", "cmakelists.txt"):
         return "docs"
-    if folders & _DOC_PARTS and not name.endswith((".py", ".yml", ".yaml", ".toml", ".json", ".cfg", ".ini", ".sh")):
+    if folders & _DOC_PARTS:
         return "docs"
     return "source"
 
 
 def _lower_globs(globs: list[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", [g.lower() for g in globs])
+    return pathspec.GitIgnoreSpec.from_lines([g.lower() for g in globs])
 
 
 @dataclass
@@ -224,6 +239,7 @@ class Rule:
             globs.append("**/*.py")
         if self.vendor and self.content and not self.paths:
             globs.extend(ENV_CONFIG_PATHS)
+            globs.extend(SETTINGS_MODULES)
         if self.workflow and not self.paths:
             globs.extend(WORKFLOW_GLOBS)
         return globs
@@ -394,13 +410,13 @@ def _parse_vendor(table: dict[str, Any], source: str, index: int) -> list[Rule]:
     content = lists["content"] + [rf"\b{re.escape(prefix)}[A-Z0-9_]*\b" for prefix in env]
     strings = lists["strings"] + [rf"^{re.escape(prefix)}[A-Z0-9_]*$" for prefix in env]
     if content or strings:
-        hint = lists["hint"] + [p.rstrip("_") for p in env] + [p.split("_")[0] for p in env]
+        hint = lists["hint"] + sorted({p.split("_")[0] + "_" for p in env})
         rules.append(Rule(
             id=f"vendor.{name}#{index}.config",
             content=content,
             strings=strings,
             hint=[h for h in hint if h],
-            paths=lists["paths"],
+            paths=lists["paths"] or (list(ENV_CONFIG_PATHS) + list(SETTINGS_MODULES) if content and strings else []),
             via="config",
             **common,
         ))
@@ -482,6 +498,17 @@ def load_packs(extra: list[str] | None = None, read: Callable[[str], str | None]
 
 
 def packs_for_config(config) -> Packs:
+    """The packs for one scan's configuration (loaded once per configuration)."""
+    cached = getattr(config, "__dict__", {}).get("_rule_packs")
+    if cached is not None:
+        return cached
+    packs = _load_for_config(config)
+    if hasattr(config, "__dict__"):
+        config.__dict__["_rule_packs"] = packs
+    return packs
+
+
+def _load_for_config(config) -> Packs:
     extra = config.get("rule_packs", []) or []
     if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
         raise ConfigError("rule_packs must be a list of paths of TOML files in the repository")
@@ -500,17 +527,34 @@ def normalise_name(name: str) -> str:
 
 
 class PathMatcher:
-    """Case-insensitive gitignore-style matching of a rule's paths."""
+    """Case-insensitive gitignore-style matching of a rule's paths, compiled
+    into one regular expression per side (include, exclude)."""
 
     def __init__(self, include: list[str], exclude: list[str] | None = None):
-        self._include = _lower_globs(include) if include else None
-        self._exclude = _lower_globs(exclude) if exclude else None
+        self._include = _combined(include)
+        self._exclude = _combined(exclude or [])
 
     def match(self, path: str) -> bool:
-        lower = path.lower()
-        if self._include is None or not self._include.match_file(lower):
+        if self._include is None:
             return False
-        return not (self._exclude is not None and self._exclude.match_file(lower))
+        lower = path.lower()
+        if not self._include(lower):
+            return False
+        return not (self._exclude is not None and self._exclude(lower))
+
+
+def _combined(globs: list[str]) -> Callable[[str], bool] | None:
+    return _combined_cached(tuple(globs)) if globs else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _combined_cached(globs: tuple[str, ...]) -> Callable[[str], bool] | None:
+    spec = _lower_globs(list(globs))
+    regexes = [getattr(p, "regex", None) for p in spec.patterns if p.include is not None]
+    if all(r is not None for r in regexes) and all(p.include for p in spec.patterns if p.include is not None):
+        joined = "|".join(f"(?:{r.pattern.replace('(?P<ps_d>', '(?:')})" for r in regexes)
+        return re.compile(joined).match  # type: ignore[return-value]
+    return spec.match_file
 
 
 _SECRETISH = re.compile(

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 class PyFacts:
     imports: list[tuple[str, int]] = field(default_factory=list)  # module, line
     calls: list[tuple[str, int, frozenset[str]]] = field(default_factory=list)  # name, line, keywords
-    assigns: list[tuple[str, int, str]] = field(default_factory=list)  # name, line, dict|other
+    assigns: list[tuple[str, int, str]] = field(default_factory=list)  # name, line, dict|empty|other
     strings: list[tuple[str, int]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
@@ -30,12 +31,29 @@ def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
     return ".".join(reversed(parts))
 
 
-def python_facts(tree: ast.Module, want_strings: bool = True) -> PyFacts:
+def _statements(body: list[ast.stmt]):
+    """Statements, descending into compound statements but not expressions:
+    enough for imports and top-level or class-level assignments, and much
+    cheaper than a walk of every node."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            children = getattr(node, name, None)
+            if children:
+                stack.extend(reversed(children))
+        for case in getattr(node, "cases", ()) or ():
+            stack.extend(reversed(case.body))
+
+
+def python_facts(tree: ast.Module, walk: bool = True, want_strings: bool = True) -> PyFacts:
+    """``walk=False``: imports and assignments only (no calls, no strings)."""
     facts = PyFacts()
-    aliases: dict[str, str] = {}
+    aliases = facts.aliases
     docstrings: set[int] = set()
     calls: list[ast.Call] = []
-    nodes = list(ast.walk(tree))
+    nodes = list(ast.walk(tree)) if walk else list(_statements(tree.body))
     for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -61,9 +79,14 @@ def python_facts(tree: ast.Module, want_strings: bool = True) -> PyFacts:
             value = node.value
             # a non-empty dict literal (or dict(...) call) is a definition; {} or
             # anything computed is not
-            kind = "dict" if (isinstance(value, ast.Dict) and value.keys) or (
+            if (isinstance(value, ast.Dict) and value.keys) or (
                 isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and value.keywords
-            ) else "other"
+            ):
+                kind = "dict"
+            elif isinstance(value, ast.Dict) or (isinstance(value, ast.Constant) and not value.value):
+                kind = "empty"
+            else:
+                kind = "other"
             for target in targets:
                 if isinstance(target, ast.Name):
                     facts.assigns.append((target.id, node.lineno, kind))
@@ -72,7 +95,7 @@ def python_facts(tree: ast.Module, want_strings: bool = True) -> PyFacts:
     for call in calls:
         keywords = frozenset(k.arg for k in call.keywords if k.arg)
         facts.calls.append((_dotted(call.func, aliases), call.lineno, keywords))
-    if want_strings:
+    if want_strings and walk:
         for node in nodes:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 if len(node.value) <= 300:

@@ -5,7 +5,8 @@ It asks only for paths that some rule names (``wants``), so a large
 repository's other files are never read. Python files are matched on the tree
 the engine already parsed (imports and calls, never comments or docstrings);
 other files line by line, comment lines aside; YAML is parsed with PyYAML.
-A file that names no token of any Python rule is not walked at all.
+A Python file is walked node by node only when a rule could match its calls
+or string literals; imports and assignments come from its statements.
 
 Output per blob (cached like every file analyzer's)::
 
@@ -35,19 +36,12 @@ _COMMENT = re.compile(r"^\s*(#|//|;|--\s|<!--|/\*|\*\s|\*$|rem\s|::)", re.IGNORE
 _YAML_SUFFIXES = (".yml", ".yaml")
 
 
-def _tokens(rule: dict[str, Any]) -> list[set[str]]:
-    """Alternative sets of identifiers, one of which a Python file must hold
-    for the rule to possibly match."""
-    alternatives: list[set[str]] = []
-    for name in rule.get("calls", []) + rule.get("imports", []):
-        parts = {p for p in name.split(".") if p and "*" not in p and "?" not in p}
-        if parts:
-            alternatives.append(parts)
-    for name in rule.get("assigns", []):
-        alternatives.append({name})
-    for hint in rule.get("hint", []):
-        alternatives.append({hint})
-    return alternatives
+def _call_parts(pattern: str) -> tuple[str, str]:
+    """The first component of a call pattern and its last literal one (the
+    name that must appear in the text for the call to exist)."""
+    parts = pattern.split(".")
+    literal = [p for p in parts if "*" not in p and "?" not in p]
+    return parts[0], literal[-1] if literal else ""
 
 
 class _Compiled:
@@ -69,7 +63,9 @@ class _Compiled:
         self.yaml_keys = set(rule.get("yaml_keys", []))
         self.yaml_mapping = set(rule.get("yaml_mapping", []))
         self.comments = bool(rule.get("comments"))
-        self.tokens = _tokens(rule)
+        self.hints = [set(h.split("+")) for h in rule.get("hint", [])]
+        self.call_parts = [_call_parts(c) for c in self.calls]
+        self.path_key = (tuple(rule.get("paths", [])), tuple(rule.get("exclude_paths", [])))
         self.python = bool(self.calls or self.imports or self.assigns or self.strings)
         self.text = bool(self.content or self.yaml_keys or self.yaml_mapping)
         self.workflow = bool(self.workflow_run or self.workflow_on)
@@ -88,8 +84,7 @@ class RulesAnalyzer(FileAnalyzer):
         self._wants: PathMatcher | None = None
         self._kinds: set[str] = set()
         self._rules: list[_Compiled] = []
-        self._token_re: re.Pattern | None = None
-        self._prefixes: dict[str, list[str]] = {}
+        self._matchers: dict[tuple, PathMatcher] = {}
 
     def settings(self, config) -> dict[str, Any]:
         return packs_for_config(config).file_settings()
@@ -98,10 +93,8 @@ class RulesAnalyzer(FileAnalyzer):
         self._key = id(settings)
         self._wants = PathMatcher(settings["wants"])
         self._rules = [_Compiled(r) for r in settings["rules"]]
+        self._matchers = {r.path_key: r.paths for r in self._rules}
         self._kinds = {k for r in self._rules for k in r.where}
-        tokens = sorted({t for r in self._rules for alt in r.tokens for t in alt}, key=lambda t: (-len(t), t))
-        self._token_re = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in tokens) + ")") if tokens else None
-        self._prefixes = {t: [u for u in tokens if t.startswith(u)] for t in tokens}
 
     def _ready(self, settings: dict[str, Any]) -> None:
         if self._key != id(settings):
@@ -129,7 +122,8 @@ class RulesAnalyzer(FileAnalyzer):
     def _analyze(self, file: SourceFile) -> dict[str, Any]:
         path = file.path
         kind = path_kind(path, file.role)
-        rules = [r for r in self._rules if r.applies(path, kind)]
+        matched = {key for key, matcher in self._matchers.items() if matcher.match(path)}
+        rules = [r for r in self._rules if r.path_key in matched and ("any" in r.where or kind in r.where)]
         output: dict[str, Any] = {"matches": []}
         text = file.text
         if manifest_format(path):
@@ -162,35 +156,65 @@ class RulesAnalyzer(FileAnalyzer):
 
     # ------------------------------------------------------------------
     def _python(self, file: SourceFile, rules: list[_Compiled]) -> list[dict[str, Any]]:
-        if not rules or self._token_re is None:
+        """Cheap first: the statement-level pass (imports, assignments) needs
+        no walk of every node; calls and string literals are looked at only
+        for rules that could match them (the called module is imported and
+        the called name appears in the text, or a hint word does)."""
+        if not rules:
             return []
-        found: set[str] = set()
-        for token in set(self._token_re.findall(file.text)):
-            found.update(self._prefixes.get(token, (token,)))
-        viable = [r for r in rules if any(alt <= found for alt in r.tokens)]
-        if not viable:
-            return []
+        text = file.text
         try:
-            facts = pyfacts.python_facts(file.tree, want_strings=any(r.strings for r in viable))
+            tree = file.tree
         except SkipFile:
-            facts = pyfacts.text_facts(file.text)
+            return self._match_python(file, rules, pyfacts.text_facts(text))
+        facts = pyfacts.python_facts(tree, walk=False)
+        roots = {module.split(".")[0] for module, _ in facts.imports} | set(facts.aliases)
+        seen: dict[str, bool] = {}
+
+        def has(word: str) -> bool:
+            if word not in seen:
+                seen[word] = _has_word(text, word)
+            return seen[word]
+
+        deep = [
+            rule
+            for rule in rules
+            if (rule.strings and any(all(has(h) for h in alt) for alt in rule.hints))
+            or (rule.calls and any((root in ("*", "?") or root in roots) and last in text for root, last in rule.call_parts))
+        ]
+        if deep:
+            facts = pyfacts.python_facts(tree, walk=True, want_strings=any(r.strings for r in deep))
+        return self._match_python(file, rules, facts, deep={r.id for r in deep})
+
+    def _match_python(self, file: SourceFile, rules: list[_Compiled], facts, deep: set[str] | None = None) -> list[dict[str, Any]]:
+        modules: dict[str, int] = {}
+        for module, line in facts.imports:
+            parts = module.split(".")
+            for i in range(1, len(parts) + 1):
+                modules.setdefault(".".join(parts[:i]), line)
+        assigns: dict[str, list[tuple[int, str]]] = {}
+        for name, line, value in facts.assigns:
+            assigns.setdefault(name, []).append((line, value))
+        calls_by_last: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
+        for call in facts.calls:
+            calls_by_last.setdefault(call[0].rsplit(".", 1)[-1], []).append(call)
         out = []
-        for rule in viable:
-            hits: list[int] = []
-            for module, line in facts.imports:
-                if any(module == m or module.startswith(m + ".") for m in rule.imports):
-                    hits.append(line)
-            for name, line, keywords in facts.calls:
-                if any(fnmatch.fnmatchcase(name, p) for p in rule.calls) and (
-                    not rule.call_kwargs or keywords & rule.call_kwargs
-                ):
-                    hits.append(line)
-            for name, line, value in facts.assigns:
-                if name in rule.assigns and rule.assign_value in ("any", value):
-                    hits.append(line)
-            for value, line in facts.strings:
-                if any(p.search(value) for p in rule.strings):
-                    hits.append(line)
+        for rule in rules:
+            hits: list[int] = [modules[m] for m in rule.imports if m in modules]
+            for name in rule.assigns:
+                hits.extend(line for line, value in assigns.get(name, ()) if rule.assign_value in ("any", value))
+            if deep is None or rule.id in deep:
+                for pattern in rule.calls:
+                    last = pattern.rsplit(".", 1)[-1]
+                    candidates = facts.calls if "*" in last or "?" in last else calls_by_last.get(last, ())
+                    for name, line, keywords in candidates:
+                        if fnmatch.fnmatchcase(name, pattern) and (not rule.call_kwargs or keywords & rule.call_kwargs):
+                            hits.append(line)
+                if rule.strings:
+                    words = [h for alt in rule.hints for h in alt]
+                    for value, line in facts.strings:
+                        if (not words or any(w in value for w in words)) and any(p.search(value) for p in rule.strings):
+                            hits.append(line)
             for line in sorted(set(hits))[:MAX_MATCHES_PER_RULE]:
                 out.append({"rule": rule.id, "line": line, "quote": redact(file.line_text(line))})
         return out
@@ -214,6 +238,13 @@ class RulesAnalyzer(FileAnalyzer):
             {"rule": rule.id, "line": line, "quote": redact(file.line_text(line))}
             for line in sorted(set(lines))[:MAX_MATCHES_PER_RULE]
         ]
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` not glued to other letters or digits."""
+    if word not in text:
+        return False
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", text) is not None
 
 
 class _LineFinder:
