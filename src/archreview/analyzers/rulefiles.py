@@ -241,10 +241,12 @@ class RulesAnalyzer(FileAnalyzer):
 
 
 def _has_word(text: str, word: str) -> bool:
-    """``word`` occurs in ``text`` not glued to other letters or digits."""
+    """``word`` occurs in ``text`` not glued to other letters or digits (a
+    word ending in ``_`` is a prefix: ``STRIPE_`` finds ``STRIPE_KEY``)."""
     if word not in text:
         return False
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", text) is not None
+    tail = "" if word.endswith("_") else "(?![A-Za-z0-9])"
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}{tail}", text) is not None
 
 
 class _LineFinder:
