@@ -18,7 +18,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ConfigError
 
@@ -96,6 +96,9 @@ class Config:
     cache_dir: str | None = None
     source: str = "defaults"
     raw: dict[str, Any] = field(default_factory=dict)
+    #: reads a file of the scanned repository (rule packs named by
+    #: ``rule_packs``); set by the scan, None when there is no repository
+    read_repo_file: Callable[[str], str | None] | None = field(default=None, repr=False, compare=False)
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.raw.get(name, {})

@@ -26,7 +26,20 @@ def config_for(snapshot: Snapshot, config_path: str | None = None) -> Config:
             reader.close()
         return None if data is None else data.decode("utf-8", "replace")
 
-    return load_config(work_tree, from_revision, config_path)
+    config = load_config(work_tree, from_revision, config_path)
+
+    def read_repo_file(name: str) -> str | None:
+        if work_tree is not None:
+            path = Path(work_tree) / name
+            try:
+                path.resolve().relative_to(Path(work_tree).resolve())
+            except ValueError:
+                return None
+            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        return from_revision(name)
+
+    config.read_repo_file = read_repo_file
+    return config
 
 
 def run_scan(

@@ -13,10 +13,12 @@ FILE_ANALYZERS = (
     "archreview.analyzers.complexity:ComplexityAnalyzer",
     "archreview.analyzers.security:SecurityAnalyzer",
     "archreview.analyzers.imports:ImportsAnalyzer",
+    "archreview.analyzers.rulefiles:RulesAnalyzer",
 )
 
 REPO_ANALYZERS: tuple[str, ...] = (
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
+    "archreview.analyzers.readiness:ReadinessAnalyzer",
 )
 
 

@@ -1,0 +1,353 @@
+"""Readiness items on small git repositories: one positive fixture per id
+(present and, where it exists, partial) and every look-alike that must not
+count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archreview.scan import run_scan
+
+CI_WORKFLOW = """\
+name: CI
+on:
+  push:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd
+      - run: python -m pytest -q
+"""
+
+APP = {
+    "manage.py": "import os\n",
+    "app/__init__.py": "",
+    "app/views.py": "def index(request):\n    return 'ok'\n",
+}
+
+
+def scan(repo, tmp_path):
+    result, _, _ = run_scan(str(repo.path), cache_dir=tmp_path / "cache", jobs=1)
+    return result
+
+
+def readiness(result) -> dict[str, dict]:
+    return {item["id"]: item for item in result.sections["readiness"]}
+
+
+def status(repo, tmp_path) -> dict[str, str]:
+    return {k: v["status"] for k, v in readiness(scan(repo, tmp_path)).items()}
+
+
+def test_every_id_is_reported_with_schema_shape(git_repo, tmp_path):
+    git_repo.commit(APP, date="2025-01-10")
+    result = scan(git_repo, tmp_path)
+    items = result.sections["readiness"]
+    assert [i["id"] for i in items] == [
+        "backups", "monitoring_metrics", "error_tracking", "alerting", "health_check", "logging_config", "ci",
+        "dependency_updates", "tests", "container", "iac", "security_policy", "codeowners", "python_lockfile", "runbooks",
+    ]
+    for item in items:
+        assert set(item) == {"id", "status", "evidence", "why", "quote"}
+        assert item["status"] == "absent"
+        assert item["why"].startswith("Not found")
+    json.dumps(result.to_dict())
+    rules = {f.rule for f in result.findings if f.area == "readiness"}
+    # an application: the operational items matter
+    assert {"readiness.backups", "readiness.ci", "readiness.error_tracking", "readiness.tests"} <= rules
+    assert all(f.plain and f.effort_minutes > 0 for f in result.findings if f.rule.startswith("readiness."))
+
+
+def test_library_gets_no_operational_findings(git_repo, tmp_path):
+    git_repo.commit({"src/lib/__init__.py": "def f():\n    return 1\n", "pyproject.toml": "[project]\nname='lib'\n"})
+    result = scan(git_repo, tmp_path)
+    rules = {f.rule for f in result.findings}
+    assert "readiness.ci" in rules and "readiness.tests" in rules
+    assert "readiness.backups" not in rules and "readiness.monitoring_metrics" not in rules
+
+
+# ---------------------------------------------------------------- backups
+def test_backups_present_from_scheduled_ci_dump(git_repo, tmp_path):
+    git_repo.commit({**APP, ".github/workflows/backup.yml": """\
+name: Nightly backup
+on:
+  schedule:
+    - cron: "0 3 * * *"
+jobs:
+  dump:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          pg_dump "$DATABASE_URL" | gzip > backup.sql.gz
+          aws s3 cp backup.sql.gz s3://bucket/
+"""})
+    item = readiness(scan(git_repo, tmp_path))["backups"]
+    assert item["status"] == "present"
+    assert item["evidence"] == [".github/workflows/backup.yml"]
+    assert "pg_dump" in item["quote"]
+
+
+def test_backups_present_from_terraform_retention(git_repo, tmp_path):
+    git_repo.commit({**APP, "infra/db.tf": 'resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}\n'})
+    assert status(git_repo, tmp_path)["backups"] == "present"
+
+
+def test_backups_partial_from_unscheduled_dump_script_or_docs(git_repo, tmp_path):
+    git_repo.commit({**APP, "scripts/save_db.sh": "#!/bin/sh\npg_dump mydb > \"$1\"\n"})
+    item = readiness(scan(git_repo, tmp_path))["backups"]
+    assert item["status"] == "partial"
+    assert item["evidence"] == ["scripts/save_db.sh"]
+    git_repo.commit({"scripts/save_db.sh": None, "docs/admin/backup-and-restore.md": "# Backup and restore\n\nRun pg_dump.\n"})
+    assert status(git_repo, tmp_path)["backups"] == "partial"
+
+
+def test_log_rotation_backup_count_is_not_a_backup(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/log.py": """\
+import logging
+from logging.handlers import RotatingFileHandler
+
+handler = RotatingFileHandler("app.log", maxBytes=10_000_000, backupCount=5)
+logging.getLogger().addHandler(handler)
+""", "logrotate.conf": "/var/log/app/*.log {\n  rotate 7\n  daily\n}\n"})
+    result = status(git_repo, tmp_path)
+    assert result["backups"] == "absent"
+    assert result["logging_config"] == "present"
+
+
+def test_snapshot_workflow_that_builds_images_is_not_a_backup(git_repo, tmp_path):
+    git_repo.commit({**APP, ".github/workflows/snapshot.yml": """\
+name: Periodic Snapshot
+on:
+  schedule:
+    - cron: "10 0 1 * *"
+jobs:
+  snapshot:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build -t app:snapshot . && docker push app:snapshot
+"""})
+    assert status(git_repo, tmp_path)["backups"] == "absent"
+
+
+# ------------------------------------------------------------- monitoring
+def test_monitoring_present_from_prometheus_client(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/metrics.py": "from prometheus_client import Counter\n\nREQUESTS = Counter('requests', 'n')\n"})
+    item = readiness(scan(git_repo, tmp_path))["monitoring_metrics"]
+    assert item["status"] == "present" and item["evidence"] == ["app/metrics.py"]
+
+
+def test_monitoring_partial_from_dependency_only(git_repo, tmp_path):
+    git_repo.commit({**APP, "requirements.txt": "django==5.0\nprometheus-client==0.20.0\n"})
+    assert status(git_repo, tmp_path)["monitoring_metrics"] == "partial"
+
+
+def test_monitoring_vendor_in_test_fixture_or_vendored_html_is_not_monitoring(git_repo, tmp_path):
+    git_repo.commit({
+        **APP,
+        "tests/fixtures/metrics_app.py": "import datadog\nfrom prometheus_client import Counter\n",
+        "tests/test_metrics.py": "import statsd\n",
+        "app/static/vendor/newrelic/agent.html": "<script src='https://js-agent.newrelic.com/nr.js'></script>\n",
+        "app/static/vendor/datadog-rum.min.js": "datadogRum.init({clientToken: 'x'})\n",
+    })
+    result = status(git_repo, tmp_path)
+    assert result["monitoring_metrics"] == "absent"
+
+
+# --------------------------------------------------------- error tracking
+def test_error_tracking_present_from_sentry_init_call(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/settings.py": "import sentry_sdk\n\nsentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=0.1)\n"})
+    item = readiness(scan(git_repo, tmp_path))["error_tracking"]
+    assert item["status"] == "present"
+    assert item["quote"].startswith("sentry_sdk.init(")
+
+
+def test_sentry_dsn_in_comment_docstring_or_readme_is_not_error_tracking(git_repo, tmp_path):
+    dsn = "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/42"
+    git_repo.commit({
+        **APP,
+        "app/settings.py": f'"""To enable: sentry_sdk.init(dsn="{dsn}")"""\n# sentry_sdk.init(dsn="{dsn}")\nDEBUG = False\n',
+        "README.md": f"## Errors\n\n```python\nimport sentry_sdk\nsentry_sdk.init(dsn=\"{dsn}\")\n```\n",
+        "docs/errors.py": f"import sentry_sdk\nsentry_sdk.init(dsn='{dsn}')\n",
+    })
+    result = scan(git_repo, tmp_path)
+    assert readiness(result)["error_tracking"]["status"] == "absent"
+    assert "0123456789abcdef0123456789abcdef" not in json.dumps(result.to_dict())
+
+
+def test_error_tracking_partial_from_dsn_in_deploy_config(git_repo, tmp_path):
+    git_repo.commit({**APP, "docker-compose.yml": "services:\n  web:\n    image: app\n    environment:\n      SENTRY_DSN: ${SENTRY_DSN}\n"})
+    assert status(git_repo, tmp_path)["error_tracking"] == "partial"
+
+
+def test_quote_redacts_secret_values(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/settings.py": "import sentry_sdk\nsentry_sdk.init(dsn='https://abcdef0123456789abcdef0123456789@sentry.example.com/1')\n"})
+    result = scan(git_repo, tmp_path)
+    item = readiness(result)["error_tracking"]
+    assert item["status"] == "present"
+    assert "abcdef0123456789" not in item["quote"] and "****" in item["quote"]
+    assert "abcdef0123456789abcdef" not in json.dumps(result.to_dict())
+
+
+# ---------------------------------------------------------------- alerting
+def test_alerting_present_from_cloudwatch_alarm(git_repo, tmp_path):
+    git_repo.commit({**APP, "infra/alarms.tf": 'resource "aws_cloudwatch_metric_alarm" "cpu" {\n  alarm_name = "cpu"\n}\n'})
+    assert status(git_repo, tmp_path)["alerting"] == "present"
+
+
+def test_alerting_present_from_prometheus_rules(git_repo, tmp_path):
+    git_repo.commit({**APP, "deploy/alerts.yml": "groups:\n  - name: app\n    rules:\n      - alert: HighErrorRate\n        expr: rate(errors[5m]) > 1\n"})
+    assert status(git_repo, tmp_path)["alerting"] == "present"
+
+
+def test_integrations_with_customer_pagerduty_datadog_slack_are_not_own_alerting(git_repo, tmp_path):
+    git_repo.commit({
+        **APP,
+        "app/integrations/pagerduty.py": "import requests\n\ndef notify(channel, event):\n    requests.post('https://events.pagerduty.com/v2/enqueue', json={'routing_key': channel.key})\n",
+        "app/integrations/datadog.py": "from datadog_api_client import ApiClient\n\ndef send(customer):\n    ApiClient(customer.config)\n",
+        "app/integrations/slack.py": "from slack_sdk import WebClient\n\ndef post(customer, text):\n    WebClient(token=customer.token).chat_postMessage(channel=customer.channel, text=text)\n",
+    })
+    result = scan(git_repo, tmp_path)
+    assert readiness(result)["alerting"]["status"] == "absent"
+    assert readiness(result)["monitoring_metrics"]["status"] == "absent"
+    assert any(v["name"] == "Slack (API)" for v in result.sections["vendors"])
+
+
+# ------------------------------------------------------------ health check
+def test_health_check_from_docker_healthcheck_and_route(git_repo, tmp_path):
+    git_repo.commit({**APP, "Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"})
+    assert status(git_repo, tmp_path)["health_check"] == "present"
+    git_repo.commit({"Dockerfile": "FROM python:3.12\n", "app/urls.py": "from django.urls import path\nurlpatterns = [path('healthz/', lambda r: None)]\n"})
+    item = readiness(scan(git_repo, tmp_path))["health_check"]
+    assert item["status"] == "present" and item["evidence"] == ["app/urls.py"]
+
+
+def test_status_field_name_is_not_a_health_route(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/tables.py": "fields = ('name', 'status', 'ping')\nORDER = {'status': 1}\n"})
+    assert status(git_repo, tmp_path)["health_check"] == "absent"
+
+
+def test_health_check_from_kubernetes_probe(git_repo, tmp_path):
+    git_repo.commit({**APP, "k8s/deployment.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: app
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: 8000
+"""})
+    result = status(git_repo, tmp_path)
+    assert result["health_check"] == "present"
+    assert result["iac"] == "present"
+
+
+# ----------------------------------------------------------------- logging
+def test_logging_config_present_partial_absent(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/settings.py": "LOGGING = {'version': 1, 'handlers': {'console': {'class': 'logging.StreamHandler'}}}\n"})
+    assert status(git_repo, tmp_path)["logging_config"] == "present"
+    git_repo.commit({"app/settings.py": "import logging\nlogging.basicConfig(level=logging.INFO)\n"})
+    assert status(git_repo, tmp_path)["logging_config"] == "partial"
+    git_repo.commit({"app/settings.py": "import logging\nlog = logging.getLogger(__name__)\nLOGGING = {}\n"})
+    assert status(git_repo, tmp_path)["logging_config"] == "absent"
+
+
+# ------------------------------------------------------------- CI and tests
+def test_tests_partial_without_ci_and_present_with_it(git_repo, tmp_path):
+    git_repo.commit({**APP, "tests/test_views.py": "def test_index():\n    assert True\n"})
+    result = readiness(scan(git_repo, tmp_path))
+    assert result["tests"]["status"] == "partial"
+    assert result["tests"]["why"].endswith("no CI job runs them.")
+    assert result["ci"]["status"] == "absent"
+    git_repo.commit({".github/workflows/ci.yml": CI_WORKFLOW})
+    result = readiness(scan(git_repo, tmp_path))
+    assert result["tests"]["status"] == "present"
+    assert result["ci"]["status"] == "present"
+    assert ".github/workflows/ci.yml" in result["tests"]["evidence"]
+
+
+def test_release_only_workflow_is_not_ci(git_repo, tmp_path):
+    git_repo.commit({**APP, ".github/workflows/release.yml": "on:\n  release:\n    types: [published]\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n"})
+    assert status(git_repo, tmp_path)["ci"] == "absent"
+
+
+def test_gitlab_ci_runs_tests(git_repo, tmp_path):
+    git_repo.commit({**APP, "tests/test_a.py": "def test_a():\n    pass\n", ".gitlab-ci.yml": "test:\n  script:\n    - pytest\n"})
+    result = status(git_repo, tmp_path)
+    assert result["ci"] == "present" and result["tests"] == "present"
+
+
+# ---------------------------------------------------- repository files
+@pytest.mark.parametrize(
+    ("files", "rid"),
+    [
+        ({".github/dependabot.yml": "version: 2\nupdates: []\n"}, "dependency_updates"),
+        ({"renovate.json": "{}\n"}, "dependency_updates"),
+        ({"docker/Dockerfile": "FROM python:3.12\n"}, "container"),
+        ({"compose.yaml": "services:\n  web:\n    image: app\n"}, "container"),
+        ({"infra/main.tf": 'provider "aws" {}\n'}, "iac"),
+        ({"chart/Chart.yaml": "apiVersion: v2\nname: app\n"}, "iac"),
+        ({"SECURITY.md": "Report to security@example.com\n"}, "security_policy"),
+        ({".github/CODEOWNERS": "* @team\n"}, "codeowners"),
+        ({"poetry.lock": "# lock\n"}, "python_lockfile"),
+        ({"requirements.txt": "django==5.0.1\nrequests==2.31.0\n"}, "python_lockfile"),
+        ({"docs/runbooks/database-outage.md": "# Database outage\n"}, "runbooks"),
+    ],
+)
+def test_present_from_files(git_repo, tmp_path, files, rid):
+    git_repo.commit({**APP, **files})
+    item = readiness(scan(git_repo, tmp_path))[rid]
+    assert item["status"] == "present", item
+    assert item["evidence"] and item["evidence"][0] in files
+
+
+def test_devcontainer_and_security_config_docs_do_not_count(git_repo, tmp_path):
+    git_repo.commit({**APP, ".devcontainer/Dockerfile": "FROM python\n", "docs/configuration/security.md": "# Security settings\n"})
+    result = status(git_repo, tmp_path)
+    assert result["container"] == "absent" and result["security_policy"] == "absent"
+
+
+def test_terraform_lock_is_not_a_python_lockfile(git_repo, tmp_path):
+    git_repo.commit({**APP, "infra/.terraform.lock.hcl": 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.0.0"\n}\n', "infra/main.tf": "terraform {}\n"})
+    result = status(git_repo, tmp_path)
+    assert result["python_lockfile"] == "absent"
+    assert result["iac"] == "present"
+
+
+def test_lockfile_partial_when_most_requirements_are_pinned(git_repo, tmp_path):
+    pinned = "".join(f"pkg{i}=={i}.0\n" for i in range(9))
+    git_repo.commit({**APP, "requirements.txt": pinned + "floating\n", "requirements-dev.txt": "pytest\n"})
+    assert status(git_repo, tmp_path)["python_lockfile"] == "partial"
+    git_repo.commit({"requirements.txt": "django>=4\nrequests\n"})
+    assert status(git_repo, tmp_path)["python_lockfile"] == "absent"
+
+
+def test_runbooks_partial_with_deploy_guide_only(git_repo, tmp_path):
+    git_repo.commit({**APP, "Dockerfile": "FROM python\n", "docs/deployment.md": "# Deploying\n"})
+    assert status(git_repo, tmp_path)["runbooks"] == "partial"
+
+
+def test_user_rule_pack_from_config(git_repo, tmp_path):
+    git_repo.commit({
+        **APP,
+        ".archreview.toml": 'rule_packs = ["ops/checks.toml"]\n',
+        "ops/checks.toml": '[[rule]]\nid = "backups.our-tool"\nreadiness = "backups"\nmeaning = "our backup job"\ncontent = [\'^snapshot_all\']\npaths = ["ops/*.job"]\n',
+        "ops/nightly.job": "snapshot_all --keep 30\n",
+    })
+    item = readiness(scan(git_repo, tmp_path))["backups"]
+    assert item["status"] == "present"
+    assert item["evidence"] == ["ops/nightly.job"]
+    assert item["why"].startswith("Our backup job")
