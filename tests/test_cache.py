@@ -78,3 +78,17 @@ def test_unusable_cache_is_a_note_not_a_failure(git_repo, tmp_path):
     result, _, _ = run_scan(git_repo.path, jobs=1, cache_dir=blocker / "cache")
     assert any("scanned without it" in note for note in result.coverage.notes)
     assert result.files
+
+
+def test_same_blob_in_a_test_folder_is_analysed_for_its_role(git_repo, tmp_path):
+    """A file moved into tests/ keeps its blob id; its output depends on the
+    role (no product findings for test code), so the cache must not hand it
+    the output computed for the source path."""
+    cache = tmp_path / "cache"
+    complex_fn = "def f(a, b, c):\n" + "".join(f"    if a == {i} or b:\n        return {i}\n" for i in range(8)) + "    return c\n"
+    git_repo.commit({"app/logic.py": complex_fn}, date="2025-01-10")
+    before, _ = _scan(git_repo.path, cache)
+    assert any(f.rule == "complexity.function" for f in before.findings)
+    git_repo.rename("app/logic.py", "tests/logic.py", date="2025-02-10")
+    after, _ = _scan(git_repo.path, cache)
+    assert not any(f.rule == "complexity.function" for f in after.findings)

@@ -97,6 +97,7 @@ class Engine:
         self.settings = {a.name: a.settings(config) for a in self.file_analyzers}
         self.config_hashes = {name: stable_hash(s) for name, s in self.settings.items()}
         self.cache: Cache | None = None
+        self._cache_keys: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
         if self.options.use_cache:
             directory = self.options.cache_dir or default_cache_dir(config)
@@ -171,19 +172,27 @@ class Engine:
             candidates = [c for c in candidates if c[0].status == STATUS_OK]
         stats.files_considered = len(candidates)
 
-        # cache lookups
+        # cache lookups, grouped by key variant (see FileAnalyzer.cache_variant)
         phase = time.perf_counter()
         outputs: dict[str, dict[str, dict[str, Any]]] = {c[0].path: {} for c in candidates}
-        if self.cache is not None:
-            for analyzer in self.file_analyzers:
-                blobs = [ref.blob for ref, _, wanted in candidates if analyzer.name in wanted]
-                if not blobs:
-                    continue
-                hits = self.cache.get_many(analyzer.name, analyzer.version, self.config_hashes[analyzer.name], blobs)
-                for ref, _, wanted in candidates:
-                    if analyzer.name in wanted and ref.blob in hits:
+        cache_keys: dict[tuple[str, str], str] = {}  # (analyzer, path) -> config key
+        for analyzer in self.file_analyzers:
+            settings = self.settings[analyzer.name]
+            groups: dict[str, list[FileRef]] = {}
+            for ref, role, wanted in candidates:
+                if analyzer.name in wanted:
+                    key = f"{self.config_hashes[analyzer.name]}:{analyzer.cache_variant(ref.path, role, settings)}"
+                    cache_keys[(analyzer.name, ref.path)] = key
+                    groups.setdefault(key, []).append(ref)
+            if self.cache is None:
+                continue
+            for key, refs in groups.items():
+                hits = self.cache.get_many(analyzer.name, analyzer.version, key, [r.blob for r in refs])
+                for ref in refs:
+                    if ref.blob in hits:
                         outputs[ref.path][analyzer.name] = hits[ref.blob]
                         stats.cache_hits += 1
+        self._cache_keys = cache_keys
         stats.phases["cache lookup"] = time.perf_counter() - phase
 
         tasks = []
@@ -277,9 +286,10 @@ class Engine:
                 stored = {name: {"skip": result.skip} for name in self.settings}
             for analyzer in self.file_analyzers:
                 output = stored.get(analyzer.name)
-                if output is None or "error" in output:
+                key = self._cache_keys.get((analyzer.name, result.path))
+                if output is None or "error" in output or key is None:
                     continue
-                self.cache.put(analyzer.name, analyzer.version, self.config_hashes[analyzer.name], result.blob, output)
+                self.cache.put(analyzer.name, analyzer.version, key, result.blob, output)
 
     def _assemble(self, snapshot, candidates, outputs, file_skips, file_excludes, coverage: Coverage) -> ScanResult:
         files: list[FileMetrics] = []

@@ -204,6 +204,15 @@ class FileAnalyzer:
     def wants(self, path: str, role: str, settings: dict[str, Any]) -> bool:
         return True
 
+    def cache_variant(self, path: str, role: str, settings: dict[str, Any]) -> str:
+        """What, besides the blob and the settings, the output depends on.
+
+        The cache key holds it, so the same blob at a path where the
+        analyzer behaves differently (a test file, a path only some rules
+        name) is analysed for that path instead of reusing another path's
+        output. Default: the file's role."""
+        return role
+
     def setup(self, settings: dict[str, Any]) -> None:
         """Once per process, before the first file."""
 

@@ -13,15 +13,16 @@ Output per blob (cached like every file analyzer's)::
     {"matches": [{"rule", "line", "quote"}], "manifest": {...}?, "workflow": {...}?}
 
 ``quote`` is the deciding line, redacted when it may hold a secret. Which
-rules run depends on the path (its globs and kind); the repository analyzer
-filters the matches by path again, so a blob shared by two paths never
-yields evidence for a path a rule does not name.
+rules run depends on the path (its globs and kind), so that is part of the
+cache key (``cache_variant``); the repository analyzer filters the matches by
+path again.
 """
 
 from __future__ import annotations
 
 import bisect
 import fnmatch
+import hashlib
 import re
 import time
 from typing import Any
@@ -109,6 +110,16 @@ class RulesAnalyzer(FileAnalyzer):
             return True
         kind = path_kind(path, role)
         return "any" in self._kinds or kind in self._kinds
+
+    def cache_variant(self, path: str, role: str, settings: dict[str, Any]) -> str:
+        """Which rules run depends on the path's kind, the rule path globs
+        it matches, and whether it is a manifest or a workflow."""
+        self._ready(settings)
+        kind = path_kind(path, role)
+        matched = sorted(str(key) for key, matcher in self._matchers.items() if matcher.match(path))
+        extra = f"{manifest_format(path) or ''}|{path.startswith('.github/workflows/')}"
+        digest = hashlib.sha1("\0".join(matched).encode(), usedforsecurity=False).hexdigest()[:12]
+        return f"{kind}|{extra}|{digest}"
 
     # ------------------------------------------------------------------
     def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:
