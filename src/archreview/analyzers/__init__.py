@@ -17,6 +17,7 @@ FILE_ANALYZERS = (
 
 REPO_ANALYZERS: tuple[str, ...] = (
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
+    "archreview.analyzers.dependencies:DependenciesAnalyzer",
 )
 
 

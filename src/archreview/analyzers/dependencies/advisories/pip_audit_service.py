@@ -1,0 +1,139 @@
+"""Online vulnerability lookups through pip-audit's services, in-process.
+
+Only exact ``(name, version)`` pairs that archreview has read from the
+manifests are handed over, as pip-audit ``ResolvedDependency`` objects: no
+requirement file, project folder or ``setup.py`` of the scanned repository
+reaches pip-audit, so nothing can be resolved, built, installed or run. The
+service is pip-audit's OSV service (``osv_url``, default pip-audit's own) or,
+with ``vulnerability_service = "pypi"``, its PyPI service. pip-audit has no
+stable Python API: its version is pinned in ``pyproject.toml`` and the tests
+exercise this module against a fake OSV service on loopback.
+
+pip-audit's results carry no severity: every advisory found this way gets the
+default severity (see ``severity.py``). Answers are kept in the kv cache for
+``cache_ttl_hours``; pip-audit's own HTTP cache lives under archreview's cache
+folder (a temporary folder with ``--no-cache``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..index.gate import Failed, NetworkGate, describe
+from ..model import Vuln
+from . import osv
+from .interface import AuditResult, VulnerabilityService
+
+CACHE_NAMESPACE = "deps.vulns"
+
+
+class PipAuditService(VulnerabilityService):
+    def __init__(self, kind: str, osv_url: str | None, gate: NetworkGate, timeout: float, cache: Any, ttl: float, default_severity: str, concurrency: int):
+        self.kind = kind
+        self.osv_url = osv_url
+        self.gate = gate
+        self.timeout = timeout
+        self.cache = cache
+        self.ttl = ttl
+        self.default_severity = default_severity
+        self.concurrency = concurrency
+        self._local = threading.local()
+        self._http_cache: Path | None = None
+        self.description = f"pip-audit's {'PyPI' if kind == 'pypi' else 'OSV'} service"
+        self._key = hashlib.sha256(f"{kind}\0{osv_url or ''}".encode()).hexdigest()[:16]
+
+    def audit(self, packages: list[tuple[str, str]]) -> AuditResult:
+        result = AuditResult()
+        try:
+            import pip_audit._service  # noqa: F401
+        except ImportError:
+            result.notes.append("pip-audit is not installed: vulnerabilities were not checked online")
+            return result
+        pending = []
+        for name, version in packages:
+            stored = self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}:{version}", self.ttl) if self.cache else None
+            if stored is None:
+                pending.append((name, version))
+            else:
+                result.vulns[(name, version)] = [Vuln(**{**v, "aliases": tuple(v["aliases"]), "fixed_in": tuple(v["fixed_in"])}) for v in stored]
+        if not pending:
+            return result
+        temporary = None
+        if self.cache is not None:
+            self._http_cache = Path(self.cache.directory) / "pip-audit-http"
+        else:
+            temporary = tempfile.mkdtemp(prefix="archreview-pip-audit-")
+            self._http_cache = Path(temporary)
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
+                answers = list(pool.map(self._one, pending))
+        finally:
+            if temporary:
+                shutil.rmtree(temporary, ignore_errors=True)
+        for pair, vulns in zip(pending, answers):
+            if vulns is None:
+                continue
+            result.vulns[pair] = vulns
+            if self.cache is not None:
+                self.cache.put_kv(CACHE_NAMESPACE, f"{self._key}:{pair[0]}:{pair[1]}", [v.to_dict() for v in vulns])
+        return result
+
+    def _service(self):
+        service = getattr(self._local, "service", None)
+        if service is None:
+            from pip_audit._service import OsvService, PyPIService
+
+            timeout = max(1, int(round(self.timeout)))
+            if self.kind == "pypi":
+                service = PyPIService(cache_dir=self._http_cache, timeout=timeout)
+            else:
+                kwargs = {"osv_url": self.osv_url} if self.osv_url else {}
+                service = OsvService(cache_dir=self._http_cache, timeout=timeout, **kwargs)
+            self._local.service = service
+        return service
+
+    def _one(self, pair: tuple[str, str]) -> list[Vuln] | None:
+        name, version = pair
+        parsed = osv.parse_version(version)
+        if parsed is None:
+            return None
+        try:
+            return self.gate.call(lambda: self._query(name, parsed))
+        except Failed:
+            return None
+
+    def _query(self, name: str, version) -> list[Vuln] | None:
+        import requests
+        from pip_audit._service import ResolvedDependency, ServiceError
+
+        try:
+            spec, results = self._service().query(ResolvedDependency(name=name, version=version))
+        except ServiceError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, requests.RequestException):
+                raise describe(cause, self.timeout) from None
+            raise Failed(str(exc) or type(exc).__name__) from None
+        except requests.RequestException as exc:
+            raise describe(exc, self.timeout) from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Failed(f"unexpected answer ({type(exc).__name__})", retry=False) from None
+        if spec.is_skipped():
+            return None  # e.g. not on the index: not audited
+        vulns = [
+            Vuln(
+                id=str(item.id),
+                aliases=tuple(sorted(str(a) for a in item.aliases)),
+                fixed_in=tuple(str(v) for v in sorted(item.fix_versions) if v > version),
+                severity=self.default_severity,
+                severity_from="default",
+                summary=" ".join(str(item.description or "").split())[: osv.SUMMARY_LIMIT],
+            )
+            for item in results
+        ]
+        return osv.merge_aliases(vulns)

@@ -1,0 +1,105 @@
+"""The package index's JSON API (``<root>/<name>/json``): one GET per
+package through the scan's :class:`~.gate.NetworkGate`, answers summarised
+and kept in the kv cache with a TTL."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .... import __version__
+from .gate import Failed, NetworkGate, NotFound, describe, http_failure
+from .location import IndexLocation
+from .releases import summarise
+
+CACHE_NAMESPACE = "deps.index"
+
+
+@dataclass
+class Lookup:
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> summary
+    missing: list[str] = field(default_factory=list)  # not on the index
+    unknown: list[str] = field(default_factory=list)  # could not be asked
+    from_cache: int = 0
+
+
+class IndexClient:
+    def __init__(self, location: IndexLocation, gate: NetworkGate, timeout: float, cache: Any, ttl: float, concurrency: int):
+        self.location = location
+        self.gate = gate
+        self.timeout = timeout
+        self.cache = cache
+        self.ttl = ttl
+        self.concurrency = concurrency
+        self._local = threading.local()
+        self._key = hashlib.sha256((location.json_api or "").encode()).hexdigest()[:16]
+
+    def lookup(self, names: list[str]) -> Lookup:
+        result = Lookup()
+        pending = []
+        for name in names:
+            stored = self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}", self.ttl) if self.cache else None
+            if stored is None:
+                pending.append(name)
+            elif stored.get("missing"):
+                result.missing.append(name)
+                result.from_cache += 1
+            else:
+                result.summaries[name] = stored
+                result.from_cache += 1
+        if pending:
+            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
+                answers = list(pool.map(self._one, pending))
+            for name, (state, summary) in zip(pending, answers):
+                if state == "ok":
+                    result.summaries[name] = summary
+                elif state == "missing":
+                    result.missing.append(name)
+                else:
+                    result.unknown.append(name)
+                if self.cache is not None and state in ("ok", "missing"):
+                    self.cache.put_kv(CACHE_NAMESPACE, f"{self._key}:{name}", summary if state == "ok" else {"missing": True})
+        return result
+
+    def _one(self, name: str) -> tuple[str, dict[str, Any] | None]:
+        try:
+            return "ok", self.gate.call(lambda: summarise(self._get(name)))
+        except NotFound:
+            return "missing", None
+        except Failed:
+            return "unknown", None
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            import requests
+
+            session = requests.Session()
+            session.headers["User-Agent"] = f"archreview/{__version__}"
+            session.headers["Accept"] = "application/json"
+            session.verify = self.location.verify
+            session.max_redirects = 5
+            self._local.session = session
+        return session
+
+    def _get(self, name: str) -> dict[str, Any]:
+        import requests
+
+        try:
+            response = self._session().get(self.location.project_url(name), timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise describe(exc, self.timeout) from None
+        if response.status_code == 404:
+            raise NotFound(name)
+        if response.status_code != 200:
+            raise http_failure(response.status_code)
+        try:
+            data = response.json()
+        except ValueError:
+            raise Failed("the answer was not JSON (is json_api_url right?)", retry=False) from None
+        if not isinstance(data, dict):
+            raise Failed("unexpected answer", retry=False)
+        return data
