@@ -27,6 +27,7 @@ from .interface import (
     declared_from_requirement,
     first_line,
     folder,
+    redact_text,
     redact_url,
     summarise_problems,
     url_host,
@@ -147,11 +148,13 @@ class _Reader:
     def requirement(self, line: str, number: int) -> Declared | None:
         match = _TRAILING_OPTION.search(line)
         text = line[: match.start()].strip() if match else line
-        if _URL.match(text) or _looks_like_path(text):
+        if _URL.match(text):
             return self.direct(text, number)
         try:
             return declared_from_requirement(text, self.path, line=number, group=self.group)
         except BadFile:
+            if _looks_like_path(text):
+                return self.direct(text, number)
             if "${" in text:
                 raise BadFile("uses an environment variable that is only known at install time") from None
             raise
@@ -219,7 +222,7 @@ class _Reader:
                 pass
         return Declared(
             name=_name_of_direct(location),
-            spec=redact_url(location) if _URL.match(location) else location,
+            spec=redact_url(location) if _URL.match(location) else redact_text(location),
             source_file=self.path,
             line=number,
             version=version,
