@@ -80,6 +80,13 @@ class FakeServer:
         self.httpd.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _loopback_without_proxy(monkeypatch):
+    """Requests to the fakes on loopback must not go through a configured proxy."""
+    for key in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(key, "127.0.0.1,localhost")
+
+
 @pytest.fixture
 def fake_index():
     server = FakeServer()

@@ -80,7 +80,10 @@ def cache(tmp_path):
     c.close()
 
 
-@pytest.mark.parametrize(("package", "version"), [("django", "3.2.0"), ("django", "4.2.1"), ("jinja2", "2.10"), ("pyyaml", "5.3"), ("requests", "2.25.1")])
+@pytest.mark.parametrize(
+    ("package", "version"),
+    [("django", "3.2.0"), ("django", "4.2.1"), ("jinja2", "2.10"), ("pyyaml", "5.3"), ("requests", "2.25.1")],
+)
 def test_pinned_versions_get_exactly_the_advisories_the_snapshot_lists(pypa_db, pypa, package, version):
     expected = independent_ids(pypa_db, package, version)
     found = pypa.match(package, version)
@@ -146,7 +149,9 @@ def test_osv_range_evaluation():
     simple = [{"introduced": "0"}, {"fixed": "1.1"}]
     assert hit(simple, "1.0.9") and not hit(simple, "1.1") and not hit(simple, "2.0")
     two = [{"introduced": "2.0"}, {"fixed": "2.2.5"}, {"introduced": "3.0"}, {"fixed": "3.0.2"}]
-    assert not hit(two, "1.9") and hit(two, "2.1") and not hit(two, "2.2.5") and hit(two, "3.0.1") and not hit(two, "3.1")
+    assert (
+        not hit(two, "1.9") and hit(two, "2.1") and not hit(two, "2.2.5") and hit(two, "3.0.1") and not hit(two, "3.1")
+    )
     unsorted = [{"fixed": "3.0.2"}, {"introduced": "3.0"}, {"fixed": "2.2.5"}, {"introduced": "2.0"}]
     assert hit(unsorted, "2.1") and not hit(unsorted, "2.9")
     last = [{"introduced": "1.0"}, {"last_affected": "1.4"}]

@@ -91,7 +91,10 @@ def test_pip_index_url_and_pip_config_files(clean_pip_env, monkeypatch):
 
 def test_json_root():
     assert json_root("https://idx.example/simple/", None) == "https://idx.example/pypi"
-    assert json_root("https://idx.example/simple", ("https://idx.example/simple", "https://idx.example/pypi")) == "https://idx.example/pypi"
+    assert (
+        json_root("https://idx.example/simple", ("https://idx.example/simple", "https://idx.example/pypi"))
+        == "https://idx.example/pypi"
+    )
     assert json_root("https://idx.example/custom", None) == "https://idx.example/custom/pypi"
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archreview.analyzers.dependencies.sources import SOURCES, source_for
-from archreview.analyzers.dependencies.sources import poetry_constraints
+from archreview.analyzers.dependencies.sources import SOURCES, poetry_constraints, source_for
 from archreview.analyzers.dependencies.sources.interface import SourceContext
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,7 +50,9 @@ def test_formats_are_recognised_by_name(path, fmt):
     assert source_for(path).format == fmt
 
 
-@pytest.mark.parametrize("path", ["MANIFEST.in", "docs/conf.py", "notes.txt", "setup.py.in", "package-lock.json", "data/config.in"])
+@pytest.mark.parametrize(
+    "path", ["MANIFEST.in", "docs/conf.py", "notes.txt", "setup.py.in", "package-lock.json", "data/config.in"]
+)
 def test_other_files_are_not_manifests(path):
     assert source_for(path) is None
 

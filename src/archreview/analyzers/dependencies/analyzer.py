@@ -129,8 +129,12 @@ class DependenciesAnalyzer(RepoAnalyzer):
         names = sorted({r.entry.name for r in rows if _askable(r, location)})
         if not names:
             return
-        gate = NetworkGate(f"the package index at {location.host}", retries=settings.retries, budget=settings.network_budget_seconds)
-        client = IndexClient(location, gate, settings.timeout, context.cache, settings.cache_ttl_seconds, settings.concurrency)
+        gate = NetworkGate(
+            f"the package index at {location.host}", retries=settings.retries, budget=settings.network_budget_seconds
+        )
+        client = IndexClient(
+            location, gate, settings.timeout, context.cache, settings.cache_ttl_seconds, settings.concurrency
+        )
         lookup = client.lookup(names)
         for row in rows:
             summary = lookup.summaries.get(row.entry.name)
@@ -247,7 +251,11 @@ def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
     for folder, members in sorted(groups.items()):
         main = min(
             members,
-            key=lambda r: (_MANIFEST_ORDER.get(files[r.entry.source_file].format, 9), r.entry.source_file, r.entry.line),
+            key=lambda r: (
+                _MANIFEST_ORDER.get(files[r.entry.source_file].format, 9),
+                r.entry.source_file,
+                r.entry.line,
+            ),
         )
         packaged = all(files[r.entry.source_file].packaged for r in members)
         optional = all(r.entry.group != "main" for r in members)

@@ -36,7 +36,7 @@ def include_cycles(files: dict[str, ParsedFile]) -> list[Skipped]:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt):]
+                cycle = stack[stack.index(nxt) :]
                 pivot = cycle.index(min(cycle))
                 canonical = tuple(cycle[pivot:] + cycle[:pivot])
                 if canonical not in seen_cycles:
@@ -74,7 +74,7 @@ def _is_ancestor(folder: str, of: str) -> bool:
 
 def lock_coverage(files: dict[str, ParsedFile]) -> LockCoverage:
     result = LockCoverage()
-    locks = [p for p in files.values() if p.format in LOCK_FORMATS]
+    locks = [p for p in files.values() if p.format in LOCK_FORMATS and p.lock]
     pinned_requirements = [p for p in files.values() if p.format == RequirementsSource.format and p.lock]
     for path, parsed in files.items():
         if parsed.lock:
@@ -90,7 +90,9 @@ def lock_coverage(files: dict[str, ParsedFile]) -> LockCoverage:
         elif parsed.format == "Pipfile":
             covering += [p for p in locks if p.format == "Pipfile.lock" and posixpath.dirname(p.path) == folder]
         else:
-            covering += [p for p in locks if p.format != "Pipfile.lock" and _is_ancestor(posixpath.dirname(p.path), folder)]
+            covering += [
+                p for p in locks if p.format != "Pipfile.lock" and _is_ancestor(posixpath.dirname(p.path), folder)
+            ]
             covering += [p for p in pinned_requirements if posixpath.dirname(p.path) == folder]
         if covering:
             result.covering[path] = sorted({p.path for p in covering})

@@ -50,7 +50,9 @@ def discover(snapshot_files, selector, settings: DependencySettings) -> Discover
             continue  # symbolic links and submodules are not followed
         if ref.size is not None and ref.size > settings.max_bytes:
             found.skipped.append(
-                Skipped(ref.path, f"{ref.size / 1_048_576:.1f} MiB: larger than max_bytes in [tool.archreview.dependencies]")
+                Skipped(
+                    ref.path, f"{ref.size / 1_048_576:.1f} MiB: larger than max_bytes in [tool.archreview.dependencies]"
+                )
             )
             continue
         found.files.append((ref.path, source))

@@ -51,7 +51,9 @@ def _files(rows: Iterable[Row]) -> list[str]:
     return sorted({r.entry.source_file for r in rows})
 
 
-def _finding(rule: str, severity: str, row: Row, message: str, plain: str, minutes: int, basis: str, extra: dict) -> Finding:
+def _finding(
+    rule: str, severity: str, row: Row, message: str, plain: str, minutes: int, basis: str, extra: dict
+) -> Finding:
     return Finding(
         rule=rule,
         area=AREA,
@@ -131,7 +133,9 @@ def vulnerable(rows: list[Row]) -> list[Finding]:
 
 def yanked(rows: list[Row]) -> list[Finding]:
     findings = []
-    groups = _grouped((r for r in rows if r.stale and r.stale.yanked and r.entry.pinned), lambda r: (r.entry.name, r.entry.version))
+    groups = _grouped(
+        (r for r in rows if r.stale and r.stale.yanked and r.entry.pinned), lambda r: (r.entry.name, r.entry.version)
+    )
     for (name, version), members in sorted(groups.items()):
         row = _primary(members)
         findings.append(
@@ -151,7 +155,9 @@ def yanked(rows: list[Row]) -> list[Finding]:
 
 def abandoned(rows: list[Row], today: date, years: float) -> list[Finding]:
     findings = []
-    groups = _grouped((r for r in rows if r.stale and r.stale.last_release and not r.entry.direct), lambda r: r.entry.name)
+    groups = _grouped(
+        (r for r in rows if r.stale and r.stale.last_release and not r.entry.direct), lambda r: r.entry.name
+    )
     for name, members in sorted(groups.items()):
         row = _primary(members)
         last = date.fromisoformat(row.stale.last_release)
@@ -202,7 +208,14 @@ def outdated(rows: list[Row], majors: int, days: int) -> list[Finding]:
                 f"{name} is {gap} behind its latest release; the longer an upgrade waits, the bigger and riskier it gets.",
                 step.minutes,
                 name,
-                {"package": name, "version": version, "latest": latest, "behind": behind, "upgrade": step.label, "source_files": _files(members)},
+                {
+                    "package": name,
+                    "version": version,
+                    "latest": latest,
+                    "behind": behind,
+                    "upgrade": step.label,
+                    "source_files": _files(members),
+                },
             )
         )
     return findings

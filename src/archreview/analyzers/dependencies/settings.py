@@ -1,23 +1,23 @@
 """``[tool.archreview.dependencies]``: the analyzer's settings, checked.
 
-    [tool.archreview.dependencies]
-    index_url = "https://mirror.example/simple"   # else PIP_INDEX_URL, else pip's config
-    json_api_url = "https://mirror.example/pypi"  # JSON API root, if not derivable from index_url
-    cache_ttl_hours = 24          # how long package-index answers are reused
-    timeout = 10                  # seconds per request
-    retries = 2                   # extra attempts after a failed request
-    concurrency = 8               # requests in flight
-    network_budget_seconds = 120  # stop asking after this long; the rest is "unknown"
-    vulnerability_service = "osv" # online audit through pip-audit: "osv" or "pypi"
-    osv_url = "..."               # OSV query endpoint (default: pip-audit's)
-    abandoned_years = 2           # no release for this long: possibly abandoned
-    outdated_majors = 1           # this many major versions behind: far behind
-    outdated_days = 730           # or the pin is this many days older than the latest
-    default_severity = "high"     # for advisories that carry no severity
-    ignore_vulns = ["PYSEC-2021-1"]  # advisory ids or aliases to leave out
-    exclude = ["examples/**"]     # manifests not to read (gitignore patterns)
-    max_lines = 20000             # lines read from one requirements file
-    max_bytes = 33554432          # larger manifests and lockfiles are not read
+[tool.archreview.dependencies]
+index_url = "https://mirror.example/simple"   # else PIP_INDEX_URL, else pip's config
+json_api_url = "https://mirror.example/pypi"  # JSON API root, if not derivable from index_url
+cache_ttl_hours = 24          # how long package-index answers are reused
+timeout = 10                  # seconds per request
+retries = 2                   # extra attempts after a failed request
+concurrency = 8               # requests in flight
+network_budget_seconds = 120  # stop asking after this long; the rest is "unknown"
+vulnerability_service = "osv" # online audit through pip-audit: "osv" or "pypi"
+osv_url = "..."               # OSV query endpoint (default: pip-audit's)
+abandoned_years = 2           # no release for this long: possibly abandoned
+outdated_majors = 1           # this many major versions behind: far behind
+outdated_days = 730           # or the pin is this many days older than the latest
+default_severity = "high"     # for advisories that carry no severity
+ignore_vulns = ["PYSEC-2021-1"]  # advisory ids or aliases to leave out
+exclude = ["examples/**"]     # manifests not to read (gitignore patterns)
+max_lines = 20000             # lines read from one requirements file
+max_bytes = 33554432          # larger manifests and lockfiles are not read
 """
 
 from __future__ import annotations

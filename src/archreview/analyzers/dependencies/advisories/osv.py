@@ -140,7 +140,9 @@ def _id_rank(identifier: str) -> tuple[int, str]:
 
 def merge_aliases(vulns: list[Vuln]) -> list[Vuln]:
     """One entry per flaw: advisories that name each other (the same flaw in
-    PYSEC, GHSA and CVE) become one, with the union of their aliases."""
+    PYSEC, GHSA and CVE) become one, with the union of their aliases, named by
+    the same id whichever service reported it (so fingerprints do not change
+    between online and offline scans)."""
     groups: list[tuple[set[str], list[Vuln]]] = []
     for vuln in vulns:
         names = {vuln.id, *vuln.aliases}
@@ -153,19 +155,20 @@ def merge_aliases(vulns: list[Vuln]) -> list[Vuln]:
         groups.append((merged_names, members))
     out = []
     for names, members in groups:
+        # the same id whichever service found it: PYSEC, then GHSA, then CVE
+        best_id = min(names, key=_id_rank)
         members.sort(key=lambda v: _id_rank(v.id))
-        best = members[0]
         rated = [m for m in members if m.severity_from != "default"] or members
         top = max(rated, key=lambda m: SEVERITY_RANK[m.severity])
         fixes = sorted({f for m in members for f in m.fixed_in}, key=lambda f: parse_version(f) or Version("0"))
         out.append(
             Vuln(
-                id=best.id,
-                aliases=tuple(sorted(names - {best.id})),
+                id=best_id,
+                aliases=tuple(sorted(names - {best_id})),
                 fixed_in=tuple(fixes),
                 severity=top.severity,
                 severity_from=top.severity_from,
-                summary=best.summary or next((m.summary for m in members if m.summary), ""),
+                summary=next((m.summary for m in members if m.summary), ""),
             )
         )
     out.sort(key=lambda v: (-SEVERITY_RANK[v.severity], _id_rank(v.id)))

@@ -34,7 +34,17 @@ CACHE_NAMESPACE = "deps.vulns"
 
 
 class PipAuditService(VulnerabilityService):
-    def __init__(self, kind: str, osv_url: str | None, gate: NetworkGate, timeout: float, cache: Any, ttl: float, default_severity: str, concurrency: int):
+    def __init__(
+        self,
+        kind: str,
+        osv_url: str | None,
+        gate: NetworkGate,
+        timeout: float,
+        cache: Any,
+        ttl: float,
+        default_severity: str,
+        concurrency: int,
+    ):
         self.kind = kind
         self.osv_url = osv_url
         self.gate = gate
@@ -57,11 +67,15 @@ class PipAuditService(VulnerabilityService):
             return result
         pending = []
         for name, version in packages:
-            stored = self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}:{version}", self.ttl) if self.cache else None
+            stored = (
+                self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}:{version}", self.ttl) if self.cache else None
+            )
             if stored is None:
                 pending.append((name, version))
             else:
-                result.vulns[(name, version)] = [Vuln(**{**v, "aliases": tuple(v["aliases"]), "fixed_in": tuple(v["fixed_in"])}) for v in stored]
+                result.vulns[(name, version)] = [
+                    Vuln(**{**v, "aliases": tuple(v["aliases"]), "fixed_in": tuple(v["fixed_in"])}) for v in stored
+                ]
         if not pending:
             return result
         temporary = None
@@ -76,7 +90,7 @@ class PipAuditService(VulnerabilityService):
         finally:
             if temporary:
                 shutil.rmtree(temporary, ignore_errors=True)
-        for pair, vulns in zip(pending, answers):
+        for pair, vulns in zip(pending, answers, strict=True):
             if vulns is None:
                 continue
             result.vulns[pair] = vulns

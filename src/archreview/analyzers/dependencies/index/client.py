@@ -27,7 +27,9 @@ class Lookup:
 
 
 class IndexClient:
-    def __init__(self, location: IndexLocation, gate: NetworkGate, timeout: float, cache: Any, ttl: float, concurrency: int):
+    def __init__(
+        self, location: IndexLocation, gate: NetworkGate, timeout: float, cache: Any, ttl: float, concurrency: int
+    ):
         self.location = location
         self.gate = gate
         self.timeout = timeout
@@ -53,7 +55,7 @@ class IndexClient:
         if pending:
             with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
                 answers = list(pool.map(self._one, pending))
-            for name, (state, summary) in zip(pending, answers):
+            for name, (state, summary) in zip(pending, answers, strict=True):
                 if state == "ok":
                     result.summaries[name] = summary
                 elif state == "missing":
@@ -61,7 +63,9 @@ class IndexClient:
                 else:
                     result.unknown.append(name)
                 if self.cache is not None and state in ("ok", "missing"):
-                    self.cache.put_kv(CACHE_NAMESPACE, f"{self._key}:{name}", summary if state == "ok" else {"missing": True})
+                    self.cache.put_kv(
+                        CACHE_NAMESPACE, f"{self._key}:{name}", summary if state == "ok" else {"missing": True}
+                    )
         return result
 
     def _one(self, name: str) -> tuple[str, dict[str, Any] | None]:

@@ -27,7 +27,7 @@ def summarise(data: dict[str, Any]) -> dict[str, Any]:
     ``{"releases": [[version, first upload or None, yanked]], "info_version"}``."""
     releases = []
     raw = data.get("releases")
-    for version, files in (raw.items() if isinstance(raw, dict) else []):
+    for version, files in raw.items() if isinstance(raw, dict) else []:
         files = [f for f in files or [] if isinstance(f, dict)]
         times = sorted(str(f.get("upload_time_iso_8601") or f.get("upload_time") or "") for f in files)
         times = [t for t in times if t]

@@ -21,7 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from ..model import KIND_MANIFEST, Declared, ParsedFile  # noqa: F401 - ParsedFile for sources
+from ..model import KIND_MANIFEST, Declared, ParsedFile
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -214,10 +214,18 @@ class LineFinder:
         return 0
 
 
+def unreadable(parsed: ParsedFile, reason: str) -> ParsedFile:
+    """The whole file could not be read: one coverage line, and it pins nothing."""
+    from ....model import Skipped
+
+    parsed.skipped.append(Skipped(parsed.path, reason))
+    parsed.lock = False
+    parsed.entries = []
+    return parsed
+
+
 def summarise_problems(path: str, problems: list[tuple[int, str]], what: str = "lines") -> str:
     """One coverage line for many bad lines of one file."""
     shown = "; ".join(f"line {n}: {why}" if n else why for n, why in problems[:3])
     more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
     return f"{len(problems)} {what} could not be read ({shown}{more})"
-
-

@@ -20,6 +20,7 @@ from .interface import (
     pinned_version,
     redact_url,
     summarise_problems,
+    unreadable,
     url_host,
 )
 
@@ -53,8 +54,7 @@ class PipfileSource(DependencySource):
         try:
             data = load_toml(text)
         except BadFile as exc:
-            parsed.skipped.append(Skipped(path, str(exc)))
-            return parsed
+            return unreadable(parsed, str(exc))
         hosts, default_host = source_hosts(data.get("source"))
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []

@@ -7,7 +7,16 @@ import json
 
 from ....model import Skipped
 from ..model import ParsedFile
-from .interface import DependencySource, LineFinder, SourceContext, basename, first_line, redact_url, summarise_problems
+from .interface import (
+    DependencySource,
+    LineFinder,
+    SourceContext,
+    basename,
+    first_line,
+    redact_url,
+    summarise_problems,
+    unreadable,
+)
 from .lockfiles import direct_entry, locked_entry
 from .pipfile import NOT_CATEGORIES, category_group, source_hosts
 
@@ -23,11 +32,9 @@ class PipfileLockSource(DependencySource):
         try:
             data = json.loads(text)
         except ValueError as exc:
-            parsed.skipped.append(Skipped(path, f"not valid JSON ({first_line(str(exc))})"))
-            return parsed
+            return unreadable(parsed, f"not valid JSON ({first_line(str(exc))})")
         if not isinstance(data, dict) or not isinstance(data.get("_meta"), dict):
-            parsed.skipped.append(Skipped(path, "no _meta table: not a Pipfile.lock file"))
-            return parsed
+            return unreadable(parsed, "no _meta table: not a Pipfile.lock file")
         hosts, default_host = source_hosts(data["_meta"].get("sources"))
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []
@@ -42,7 +49,9 @@ class PipfileLockSource(DependencySource):
                     problems.append((line, f"{name}: unreadable entry"))
                     continue
                 if "git" in value or ("file" in value and "://" in str(value["file"])):
-                    parsed.entries.append(direct_entry(name, redact_url(str(value.get("git") or value.get("file"))), path, line))
+                    parsed.entries.append(
+                        direct_entry(name, redact_url(str(value.get("git") or value.get("file"))), path, line)
+                    )
                     continue
                 if "path" in value or "file" in value:
                     continue  # the project's own code or a local folder

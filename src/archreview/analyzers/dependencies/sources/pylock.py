@@ -8,7 +8,18 @@ import re
 
 from ....model import Skipped
 from ..model import ParsedFile
-from .interface import BadFile, DependencySource, LineFinder, SourceContext, basename, load_toml, redact_url, summarise_problems, url_host
+from .interface import (
+    BadFile,
+    DependencySource,
+    LineFinder,
+    SourceContext,
+    basename,
+    load_toml,
+    redact_url,
+    summarise_problems,
+    unreadable,
+    url_host,
+)
 from .lockfiles import direct_entry, locked_entry
 
 _NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -25,12 +36,10 @@ class PylockSource(DependencySource):
         try:
             data = load_toml(text)
         except BadFile as exc:
-            parsed.skipped.append(Skipped(path, str(exc)))
-            return parsed
+            return unreadable(parsed, str(exc))
         packages = data.get("packages", [])
         if "lock-version" not in data or not isinstance(packages, list):
-            parsed.skipped.append(Skipped(path, "no lock-version or [[packages]] list: not a PEP 751 lockfile"))
-            return parsed
+            return unreadable(parsed, "no lock-version or [[packages]] list: not a PEP 751 lockfile")
         lines = LineFinder(text).array_entries("packages")
         problems = []
         for position, package in enumerate(packages):
@@ -44,7 +53,9 @@ class PylockSource(DependencySource):
             for key in ("vcs", "archive"):
                 if isinstance(package.get(key), dict):
                     where = package[key].get("url") or package[key].get("path") or key
-                    parsed.entries.append(direct_entry(name, redact_url(str(where)), path, line, version and str(version)))
+                    parsed.entries.append(
+                        direct_entry(name, redact_url(str(where)), path, line, version and str(version))
+                    )
                     break
             else:
                 if not version:

@@ -27,6 +27,7 @@ from .interface import (
     load_toml,
     redact_url,
     summarise_problems,
+    unreadable,
     url_host,
 )
 
@@ -42,8 +43,7 @@ class PyprojectSource(DependencySource):
         try:
             data = load_toml(text)
         except BadFile as exc:
-            parsed.skipped.append(Skipped(path, str(exc)))
-            return parsed
+            return unreadable(parsed, str(exc))
         parsed.packaged = isinstance(data.get("build-system"), dict)
         reader = _Reader(path, LineFinder(text))
         project = data.get("project")
@@ -78,7 +78,9 @@ class PyprojectSource(DependencySource):
         if reader.problems:
             parsed.skipped.append(Skipped(path, summarise_problems(path, reader.problems, "entries")))
         if reader.local:
-            parsed.notes.append(f"{path}: {reader.local} local-path dependencies (the project's own code) are not audited")
+            parsed.notes.append(
+                f"{path}: {reader.local} local-path dependencies (the project's own code) are not audited"
+            )
         return parsed
 
 
@@ -121,7 +123,9 @@ class _Reader:
         tables.append(("tool.poetry.dev-dependencies", poetry.get("dev-dependencies"), "dev"))
         for group, body in (poetry.get("group") or {}).items():
             if isinstance(body, dict):
-                tables.append((f"tool.poetry.group.{group}.dependencies", body.get("dependencies"), canonicalize_name(group)))
+                tables.append(
+                    (f"tool.poetry.group.{group}.dependencies", body.get("dependencies"), canonicalize_name(group))
+                )
         for header, table, group in tables:
             if not isinstance(table, dict):
                 continue

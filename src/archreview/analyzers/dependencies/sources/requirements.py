@@ -25,7 +25,6 @@ from .interface import (
     SourceContext,
     basename,
     declared_from_requirement,
-    first_line,
     folder,
     redact_text,
     redact_url,
@@ -259,11 +258,7 @@ def _logical_lines(lines: list[str]):
 
 def _looks_like_path(text: str) -> bool:
     head = text.split(";", 1)[0].strip()
-    return (
-        head.startswith((".", "/", "~"))
-        or head.lower().endswith(_ARCHIVE)
-        or ("/" in head and "@" not in head)
-    )
+    return head.startswith((".", "/", "~")) or head.lower().endswith(_ARCHIVE) or ("/" in head and "@" not in head)
 
 
 def _name_of_direct(location: str) -> str:

@@ -11,7 +11,17 @@ from packaging.utils import canonicalize_name
 
 from ....model import Skipped
 from ..model import ParsedFile
-from .interface import BadFile, DependencySource, LineFinder, SourceContext, basename, declared_from_requirement, first_line, summarise_problems
+from .interface import (
+    BadFile,
+    DependencySource,
+    LineFinder,
+    SourceContext,
+    basename,
+    declared_from_requirement,
+    first_line,
+    summarise_problems,
+    unreadable,
+)
 
 
 class SetupCfgSource(DependencySource):
@@ -22,12 +32,13 @@ class SetupCfgSource(DependencySource):
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         parsed = ParsedFile(path=path, format=self.format)
-        config = configparser.ConfigParser(interpolation=None, strict=False, comment_prefixes=("#", ";"), inline_comment_prefixes=(" #", " ;"))
+        config = configparser.ConfigParser(
+            interpolation=None, strict=False, comment_prefixes=("#", ";"), inline_comment_prefixes=(" #", " ;")
+        )
         try:
             config.read_string(text, source=path)
         except configparser.Error as exc:
-            parsed.skipped.append(Skipped(path, f"not a valid INI file ({first_line(str(exc))})"))
-            return parsed
+            return unreadable(parsed, f"not a valid INI file ({first_line(str(exc))})")
         parsed.packaged = config.has_section("options") or config.has_section("metadata")
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from ....model import Skipped
 from ..model import ParsedFile
-from .interface import BadFile, DependencySource, LineFinder, SourceContext, basename, load_toml, redact_url, summarise_problems, url_host
+from .interface import (
+    BadFile,
+    DependencySource,
+    LineFinder,
+    SourceContext,
+    basename,
+    load_toml,
+    redact_url,
+    summarise_problems,
+    unreadable,
+    url_host,
+)
 from .lockfiles import direct_entry, locked_entry
 
 _LOCAL = ("editable", "virtual", "directory", "path")
@@ -23,12 +34,10 @@ class UvLockSource(DependencySource):
         try:
             data = load_toml(text)
         except BadFile as exc:
-            parsed.skipped.append(Skipped(path, str(exc)))
-            return parsed
+            return unreadable(parsed, str(exc))
         packages = data.get("package", [])
         if not isinstance(packages, list) or "version" not in data:
-            parsed.skipped.append(Skipped(path, "no lock version or [[package]] list: not a uv.lock file"))
-            return parsed
+            return unreadable(parsed, "no lock version or [[package]] list: not a uv.lock file")
         lines = LineFinder(text).array_entries("package")
         problems = []
         for position, package in enumerate(packages):
