@@ -72,6 +72,7 @@ class DependenciesAnalyzer(RepoAnalyzer):
         out.sections["dependency_files"] = [
             {"path": p.path, "format": p.format, "count": len(p.entries), "lock": p.lock}
             for p in sorted(files.values(), key=lambda p: p.path)
+            if not _only_tool_settings(p)
         ]
         out.findings = self._findings(rows, files, settings, now)
         return out
@@ -187,7 +188,10 @@ class DependenciesAnalyzer(RepoAnalyzer):
             entry = row.entry
             if entry.direct or (not local and location is not None and _private(row, location)):
                 continue
-            version = entry.version if entry.pinned else (row.stale.newest_allowed if row.stale else None)
+            if entry.pinned:  # as the index spells it when known: "3.2" for a pin "==3.2.0"
+                version = (row.stale.release if row.stale else None) or entry.version
+            else:
+                version = row.stale.newest_allowed if row.stale else None
             if version is None:
                 if not row.covered:
                     unaudited_ranges += 1
@@ -205,7 +209,9 @@ class DependenciesAnalyzer(RepoAnalyzer):
             dropped += len(vulns) - len(kept)
             row.audited_version = pair[1]
             row.vulns = kept
-        out.notes.append(f"dependencies: known vulnerabilities from {service.description}")
+        audited = len(set(wanted.values()) & set(result.vulns))
+        if audited:
+            out.notes.append(f"dependencies: {audited} versions audited against {service.description}")
         out.notes.extend(f"dependencies: {note}" for note in result.notes)
         gate = getattr(service, "gate", None)
         missed = len(set(wanted.values()) - set(result.vulns))
@@ -225,10 +231,16 @@ class DependenciesAnalyzer(RepoAnalyzer):
         found = rules.vulnerable(rows)
         found += rules.yanked(rows)
         found += rules.abandoned(rows, now.date(), settings.abandoned_years)
-        found += rules.outdated(rows, settings.outdated_majors, settings.outdated_days)
+        found += rules.outdated(rows, settings.outdated_majors, settings.outdated_days, settings.outdated_releases)
         found += rules.unpinned(rows)
         found += rules.no_lockfile(_projects_without_lock(rows, files))
         return found
+
+
+def _only_tool_settings(parsed: ParsedFile) -> bool:
+    """A pyproject.toml or setup.cfg that only configures tools (black, flake8,
+    coverage...) declares no dependencies: it is not listed as a manifest."""
+    return parsed.format in ("pyproject", "setup.cfg") and not (parsed.entries or parsed.skipped or parsed.notes)
 
 
 def _private(row: Row, location: IndexLocation) -> bool:

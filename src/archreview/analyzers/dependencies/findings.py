@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from ...model import Finding
 from . import effort as effort_mod
@@ -80,7 +80,8 @@ def _grouped(rows: Iterable[Row], key) -> dict:
 def vulnerable(rows: list[Row]) -> list[Finding]:
     findings = []
     by_version = _grouped(
-        (r for r in rows if r.vulns and r.audited_version), lambda r: (r.entry.name, r.audited_version)
+        (r for r in rows if r.vulns and r.audited_version),
+        lambda r: (r.entry.name, r.entry.version if r.entry.pinned else r.audited_version),
     )
     for (name, version), members in sorted(by_version.items()):
         row = _primary(members)
@@ -179,7 +180,10 @@ def abandoned(rows: list[Row], today: date, years: float) -> list[Finding]:
     return findings
 
 
-def outdated(rows: list[Row], majors: int, days: int) -> list[Finding]:
+def outdated(rows: list[Row], majors: int, days: int, releases: int) -> list[Finding]:
+    """Far behind: ``majors`` or more major versions, or ``releases`` or more
+    releases that span ``days`` or more (one late patch release of a quiet
+    package is not "far behind")."""
     findings = []
     groups = _grouped(
         (r for r in rows if r.entry.pinned and r.stale and r.stale.behind and r.stale.latest),
@@ -189,7 +193,7 @@ def outdated(rows: list[Row], majors: int, days: int) -> list[Finding]:
         row = _primary(members)
         behind = row.stale.behind
         far_majors = majors > 0 and behind["majors"] >= majors
-        far_days = days > 0 and behind["days"] >= days
+        far_days = days > 0 and behind["days"] >= days and behind["releases"] >= releases
         if not (far_majors or far_days):
             continue
         latest = row.stale.latest
@@ -203,8 +207,9 @@ def outdated(rows: list[Row], majors: int, days: int) -> list[Finding]:
                 "deps.outdated",
                 "low",
                 row,
-                f"{name} {version} is {behind['releases']} releases, {behind['majors']} major versions and "
-                f"{behind['days']} days behind the latest release {latest}.",
+                f"{name} {version} is {_count(behind['releases'], 'release')}, "
+                f"{_count(behind['majors'], 'major version')} and {_count(behind['days'], 'day')} "
+                f"behind the latest release {latest}.",
                 f"{name} is {gap} behind its latest release; the longer an upgrade waits, the bigger and riskier it gets.",
                 step.minutes,
                 name,
@@ -266,5 +271,5 @@ def no_lockfile(projects: list[tuple[str, Row, bool, bool]]) -> list[Finding]:
     return findings
 
 
-def today_of(now: datetime) -> date:
-    return now.date()
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

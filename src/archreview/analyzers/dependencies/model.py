@@ -82,3 +82,4 @@ class Staleness:
     last_release: str | None = None  # ISO date of the newest upload of any release
     yanked: bool | None = None
     newest_allowed: str | None = None  # newest release a range allows
+    release: str | None = None  # the index's spelling of the pinned version ("3.2" for "3.2.0")

@@ -46,6 +46,7 @@ class DependencySettings:
     abandoned_years: float = 2.0
     outdated_majors: int = 1
     outdated_days: int = 730
+    outdated_releases: int = 3
     default_severity: str = "high"
     ignore_vulns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -74,6 +75,7 @@ class DependencySettings:
             ("abandoned_years", float),
             ("outdated_majors", int),
             ("outdated_days", int),
+            ("outdated_releases", int),
             ("max_lines", int),
             ("max_bytes", int),
         ):

@@ -55,6 +55,7 @@ class PipAuditService(VulnerabilityService):
         self.concurrency = concurrency
         self._local = threading.local()
         self._http_cache: Path | None = None
+        self._skipped: list[str] = []
         self.description = f"pip-audit's {'PyPI' if kind == 'pypi' else 'OSV'} service"
         self._key = hashlib.sha256(f"{kind}\0{osv_url or ''}".encode()).hexdigest()[:16]
 
@@ -90,6 +91,11 @@ class PipAuditService(VulnerabilityService):
         finally:
             if temporary:
                 shutil.rmtree(temporary, ignore_errors=True)
+        if self._skipped:
+            result.notes.append(
+                f"{self.description} could not audit {len(self._skipped)} versions "
+                f"(not found there, or not a release it knows): {', '.join(sorted(self._skipped)[:5])}"
+            )
         for pair, vulns in zip(pending, answers, strict=True):
             if vulns is None:
                 continue
@@ -138,7 +144,8 @@ class PipAuditService(VulnerabilityService):
         except (ValueError, KeyError, TypeError) as exc:
             raise Failed(f"unexpected answer ({type(exc).__name__})", retry=False) from None
         if spec.is_skipped():
-            return None  # e.g. not on the index: not audited
+            self._skipped.append(f"{name} {version}")  # list.append is atomic: safe across threads
+            return None
         vulns = [
             Vuln(
                 id=str(item.id),

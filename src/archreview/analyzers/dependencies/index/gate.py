@@ -88,15 +88,12 @@ class NetworkGate:
 
     def summary(self) -> str | None:
         """One sentence on what went wrong, or None when nothing did."""
-        if not self.failures and not self.closed:
-            return None
-        parts = []
-        if self._reasons:
-            common = max(self._reasons, key=self._reasons.get)
-            parts.append(f"{self.failures} lookups failed ({common})")
         if self.closed:
-            parts.append(self.closed)
-        return f"{self.service}: " + "; ".join(parts)
+            return f"{self.service}: {self.closed}"
+        if not self.failures:
+            return None
+        common = max(self._reasons, key=self._reasons.get)
+        return f"{self.service}: {self.failures} lookups failed ({common})"
 
 
 def describe(exc: BaseException, timeout: float) -> Failed:

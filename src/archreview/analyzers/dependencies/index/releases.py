@@ -84,6 +84,7 @@ def staleness(summary: dict[str, Any], version: str | None, allowed: tuple[str, 
     mine = [r for r in releases if r[0] == pinned]
     if mine:
         out.yanked = bool(mine[0][3])
+        out.release = mine[0][1]
     if newest is None:
         return out
     latest_version, _, latest_time, _ = newest
