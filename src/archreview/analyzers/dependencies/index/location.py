@@ -52,8 +52,10 @@ def _pip_config() -> dict[str, str]:
         configuration = Configuration(isolated=False)
         configuration.load()
         values: dict[str, str] = {}
-        for _, section in configuration.items() if callable(getattr(configuration, "items", None)) else []:
-            for key, value in section.items():
+        # newer pips yield (file, {key: value}) in load order, older ones (key, value) already merged
+        for first, second in configuration.items():
+            pairs = second.items() if isinstance(second, dict) else [(first, second)]
+            for key, value in pairs:
                 values[key.split(".", 1)[-1] if key.startswith(":env:") else key] = value
         return values
     except Exception:  # noqa: BLE001 - pip absent, or a broken pip.conf: use the defaults
