@@ -21,11 +21,10 @@ import hashlib
 import shutil
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..index.gate import Failed, NetworkGate, describe
+from ..index.gate import Failed, NetworkGate, cached_map, describe
 from ..model import Vuln
 from . import osv
 from .interface import AuditResult, VulnerabilityService
@@ -66,19 +65,6 @@ class PipAuditService(VulnerabilityService):
         except ImportError:
             result.notes.append("pip-audit is not installed: vulnerabilities were not checked online")
             return result
-        pending = []
-        for name, version in packages:
-            stored = (
-                self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}:{version}", self.ttl) if self.cache else None
-            )
-            if stored is None:
-                pending.append((name, version))
-            else:
-                result.vulns[(name, version)] = [
-                    Vuln(**{**v, "aliases": tuple(v["aliases"]), "fixed_in": tuple(v["fixed_in"])}) for v in stored
-                ]
-        if not pending:
-            return result
         temporary = None
         if self.cache is not None:
             self._http_cache = Path(self.cache.directory) / "pip-audit-http"
@@ -86,8 +72,15 @@ class PipAuditService(VulnerabilityService):
             temporary = tempfile.mkdtemp(prefix="archreview-pip-audit-")
             self._http_cache = Path(temporary)
         try:
-            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
-                answers = list(pool.map(self._one, pending))
+            answers, _ = cached_map(
+                packages,
+                self._one,
+                cache=self.cache,
+                namespace=CACHE_NAMESPACE,
+                key=lambda pair: f"{self._key}:{pair[0]}:{pair[1]}",
+                ttl=self.ttl,
+                concurrency=self.concurrency,
+            )
         finally:
             if temporary:
                 shutil.rmtree(temporary, ignore_errors=True)
@@ -96,12 +89,11 @@ class PipAuditService(VulnerabilityService):
                 f"{self.description} could not audit {len(self._skipped)} versions "
                 f"(not found there, or not a release it knows): {', '.join(sorted(self._skipped)[:5])}"
             )
-        for pair, vulns in zip(pending, answers, strict=True):
-            if vulns is None:
-                continue
-            result.vulns[pair] = vulns
-            if self.cache is not None:
-                self.cache.put_kv(CACHE_NAMESPACE, f"{self._key}:{pair[0]}:{pair[1]}", [v.to_dict() for v in vulns])
+        for pair, stored in answers.items():
+            if stored is not None:
+                result.vulns[pair] = [
+                    Vuln(**{**v, "aliases": tuple(v["aliases"]), "fixed_in": tuple(v["fixed_in"])}) for v in stored
+                ]
         return result
 
     def _service(self):
@@ -118,15 +110,17 @@ class PipAuditService(VulnerabilityService):
             self._local.service = service
         return service
 
-    def _one(self, pair: tuple[str, str]) -> list[Vuln] | None:
+    def _one(self, pair: tuple[str, str]) -> list[dict[str, Any]] | None:
+        """The advisories as JSON-able dicts, or None when not audited."""
         name, version = pair
         parsed = osv.parse_version(version)
         if parsed is None:
             return None
         try:
-            return self.gate.call(lambda: self._query(name, parsed))
+            vulns = self.gate.call(lambda: self._query(name, parsed))
         except Failed:
             return None
+        return None if vulns is None else [v.to_dict() for v in vulns]
 
     def _query(self, name: str, version) -> list[Vuln] | None:
         import requests

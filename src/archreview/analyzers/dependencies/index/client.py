@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from .... import __version__
-from .gate import Failed, NetworkGate, NotFound, describe, http_failure
+from .gate import Failed, NetworkGate, NotFound, cached_map, describe, http_failure
 from .location import IndexLocation
 from .releases import summarise
 
@@ -41,40 +40,34 @@ class IndexClient:
 
     def lookup(self, names: list[str]) -> Lookup:
         result = Lookup()
-        pending = []
+        answers, result.from_cache = cached_map(
+            names,
+            self._one,
+            cache=self.cache,
+            namespace=CACHE_NAMESPACE,
+            key=lambda name: f"{self._key}:{name}",
+            ttl=self.ttl,
+            concurrency=self.concurrency,
+        )
         for name in names:
-            stored = self.cache.get_kv(CACHE_NAMESPACE, f"{self._key}:{name}", self.ttl) if self.cache else None
-            if stored is None:
-                pending.append(name)
-            elif stored.get("missing"):
+            answer = answers.get(name)
+            if answer is None:
+                result.unknown.append(name)
+            elif answer.get("missing"):
                 result.missing.append(name)
-                result.from_cache += 1
             else:
-                result.summaries[name] = stored
-                result.from_cache += 1
-        if pending:
-            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
-                answers = list(pool.map(self._one, pending))
-            for name, (state, summary) in zip(pending, answers, strict=True):
-                if state == "ok":
-                    result.summaries[name] = summary
-                elif state == "missing":
-                    result.missing.append(name)
-                else:
-                    result.unknown.append(name)
-                if self.cache is not None and state in ("ok", "missing"):
-                    self.cache.put_kv(
-                        CACHE_NAMESPACE, f"{self._key}:{name}", summary if state == "ok" else {"missing": True}
-                    )
+                result.summaries[name] = answer
         return result
 
-    def _one(self, name: str) -> tuple[str, dict[str, Any] | None]:
+    def _one(self, name: str) -> dict[str, Any] | None:
+        """The summary, ``{"missing": True}`` when the index has no such
+        package, or None when it could not be asked."""
         try:
-            return "ok", self.gate.call(lambda: summarise(self._get(name)))
+            return self.gate.call(lambda: summarise(self._get(name)))
         except NotFound:
-            return "missing", None
+            return {"missing": True}
         except Failed:
-            return "unknown", None
+            return None
 
     def _session(self):
         session = getattr(self._local, "session", None)
