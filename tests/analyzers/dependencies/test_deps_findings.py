@@ -68,13 +68,17 @@ def test_a_vulnerability_without_a_fix():
 
 
 def test_staleness_findings():
-    stale = Staleness(latest="5.0", behind={"releases": 12, "days": 900, "majors": 2}, last_release="2020-01-01", yanked=True)
+    stale = Staleness(
+        latest="5.0", behind={"releases": 12, "days": 900, "majors": 2}, last_release="2020-01-01", yanked=True
+    )
     row = Row(entry(), stale=stale)
     assert findings.outdated([row], 1, 730, 3)[0].effort_minutes == 960
     assert findings.yanked([row])[0].severity == "medium"
     assert findings.abandoned([row], date(2025, 6, 1), 2)[0].extra["last_release"] == "2020-01-01"
     assert findings.abandoned([row], date(2021, 6, 1), 2) == []
-    quiet = Row(entry("six", "1.16.0"), stale=Staleness(latest="1.17.0", behind={"releases": 1, "days": 1300, "majors": 0}))
+    quiet = Row(
+        entry("six", "1.16.0"), stale=Staleness(latest="1.17.0", behind={"releases": 1, "days": 1300, "majors": 0})
+    )
     assert findings.outdated([quiet], 1, 730, 3) == []  # one late release is not "far behind"
 
 
@@ -88,7 +92,9 @@ def test_unpinned_is_low_in_main_and_info_elsewhere():
 
 
 def test_founder_sentences_are_plain():
-    stale = Staleness(latest="5.0", behind={"releases": 12, "days": 900, "majors": 2}, last_release="2019-01-01", yanked=True)
+    stale = Staleness(
+        latest="5.0", behind={"releases": 12, "days": 900, "majors": 2}, last_release="2019-01-01", yanked=True
+    )
     row = Row(entry(), stale=stale, audited_version="3.2.0", vulns=[vuln("PYSEC-1")])
     unpinned = Row(entry("flask", path="requirements.txt", kind="manifest", spec=">=2"))
     produced = (

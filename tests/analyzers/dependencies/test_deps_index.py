@@ -8,7 +8,7 @@ import pytest
 
 from archreview.analyzers.dependencies.index import location as location_mod
 from archreview.analyzers.dependencies.index.client import IndexClient
-from archreview.analyzers.dependencies.index.gate import Failed, NetworkGate
+from archreview.analyzers.dependencies.index.gate import Asker, Failed, NetworkGate
 from archreview.analyzers.dependencies.index.location import IndexLocation, json_root, resolve
 from archreview.analyzers.dependencies.index.releases import staleness, summarise
 from archreview.analyzers.dependencies.settings import DependencySettings
@@ -102,7 +102,7 @@ def test_json_root():
 def client_for(url, tmp_path=None, retries=2, timeout=5.0, budget=60.0, cache=None):
     location = IndexLocation(f"{url}/pypi", "127.0.0.1", "test", True, frozenset({"127.0.0.1"}))
     gate = NetworkGate("the package index at 127.0.0.1", retries=retries, budget=budget, sleep=lambda s: None)
-    return IndexClient(location, gate, timeout, cache, 3600.0, 4), gate
+    return IndexClient(location, Asker(gate, timeout, cache, 3600.0, 4)), gate
 
 
 def test_lookup_summaries_missing_packages_and_a_retry(fake_index):
@@ -128,7 +128,7 @@ def test_answers_are_cached_with_a_ttl(fake_index, tmp_path):
         again = client.lookup(["django", "nothing-here"])
         assert again.from_cache == 2 and "django" in again.summaries and again.missing == ["nothing-here"]
         assert len(fake_index.requests) == 2
-        client.ttl = 0.0  # expired: asked again
+        client.asker.ttl = 0.0  # expired: asked again
         client.lookup(["django"])
         assert len(fake_index.requests) == 3
     finally:

@@ -26,7 +26,7 @@ from .coverage import include_cycles, lock_coverage, project_folder
 from .discovery import discover
 from .findings import Row
 from .index.client import IndexClient
-from .index.gate import NetworkGate
+from .index.gate import Asker, NetworkGate
 from .index.location import IndexLocation, resolve
 from .index.releases import staleness
 from .model import KIND_LOCK, ParsedFile
@@ -130,12 +130,9 @@ class DependenciesAnalyzer(RepoAnalyzer):
         names = sorted({r.entry.name for r in rows if _askable(r, location)})
         if not names:
             return
-        gate = NetworkGate(
-            f"the package index at {location.host}", retries=settings.retries, budget=settings.network_budget_seconds
-        )
-        client = IndexClient(
-            location, gate, settings.timeout, context.cache, settings.cache_ttl_seconds, settings.concurrency
-        )
+        asker = _asker(f"the package index at {location.host}", settings, context)
+        client = IndexClient(location, asker)
+        gate = asker.gate
         lookup = client.lookup(names)
         for row in rows:
             summary = lookup.summaries.get(row.entry.name)
@@ -164,21 +161,8 @@ class DependenciesAnalyzer(RepoAnalyzer):
             out.notes.append("dependencies: --offline without --advisory-db, so known vulnerabilities were not checked")
             return None
         service = settings.vulnerability_service
-        gate = NetworkGate(
-            f"pip-audit's {'PyPI' if service == 'pypi' else 'OSV'} service",
-            retries=settings.retries,
-            budget=settings.network_budget_seconds,
-        )
-        return PipAuditService(
-            service,
-            settings.osv_url,
-            gate,
-            settings.timeout,
-            context.cache,
-            settings.cache_ttl_seconds,
-            settings.default_severity,
-            settings.concurrency,
-        )
+        asker = _asker(f"pip-audit's {'PyPI' if service == 'pypi' else 'OSV'} service", settings, context)
+        return PipAuditService(service, settings.osv_url, asker, settings.default_severity)
 
     def _audit(self, rows: list[Row], service: VulnerabilityService, location, settings, out: RepoOutput) -> None:
         local = isinstance(service, LocalDatabase)
@@ -235,6 +219,11 @@ class DependenciesAnalyzer(RepoAnalyzer):
         found += rules.unpinned(rows)
         found += rules.no_lockfile(_projects_without_lock(rows, files))
         return found
+
+
+def _asker(service: str, settings: DependencySettings, context: RepoContext) -> Asker:
+    gate = NetworkGate(service, retries=settings.retries, budget=settings.network_budget_seconds)
+    return Asker(gate, settings.timeout, context.cache, settings.cache_ttl_seconds, settings.concurrency)
 
 
 def _only_tool_settings(parsed: ParsedFile) -> bool:

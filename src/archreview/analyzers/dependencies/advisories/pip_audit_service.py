@@ -24,7 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..index.gate import Failed, NetworkGate, cached_map, describe
+from ..index.gate import Asker, Failed, describe
 from ..model import Vuln
 from . import osv
 from .interface import AuditResult, VulnerabilityService
@@ -33,25 +33,14 @@ CACHE_NAMESPACE = "deps.vulns"
 
 
 class PipAuditService(VulnerabilityService):
-    def __init__(
-        self,
-        kind: str,
-        osv_url: str | None,
-        gate: NetworkGate,
-        timeout: float,
-        cache: Any,
-        ttl: float,
-        default_severity: str,
-        concurrency: int,
-    ):
+    def __init__(self, kind: str, osv_url: str | None, asker: Asker, default_severity: str):
         self.kind = kind
         self.osv_url = osv_url
-        self.gate = gate
-        self.timeout = timeout
-        self.cache = cache
-        self.ttl = ttl
+        self.asker = asker
+        self.gate = asker.gate
+        self.timeout = asker.timeout
+        self.cache = asker.cache
         self.default_severity = default_severity
-        self.concurrency = concurrency
         self._local = threading.local()
         self._http_cache: Path | None = None
         self._skipped: list[str] = []
@@ -72,14 +61,8 @@ class PipAuditService(VulnerabilityService):
             temporary = tempfile.mkdtemp(prefix="archreview-pip-audit-")
             self._http_cache = Path(temporary)
         try:
-            answers, _ = cached_map(
-                packages,
-                self._one,
-                cache=self.cache,
-                namespace=CACHE_NAMESPACE,
-                key=lambda pair: f"{self._key}:{pair[0]}:{pair[1]}",
-                ttl=self.ttl,
-                concurrency=self.concurrency,
+            answers, _ = self.asker.map(
+                packages, self._one, CACHE_NAMESPACE, lambda pair: f"{self._key}:{pair[0]}:{pair[1]}"
             )
         finally:
             if temporary:

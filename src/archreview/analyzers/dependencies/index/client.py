@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .... import __version__
-from .gate import Failed, NetworkGate, NotFound, cached_map, describe, http_failure
+from .gate import Asker, Failed, NotFound, describe, http_failure
 from .location import IndexLocation
 from .releases import summarise
 
@@ -26,28 +26,18 @@ class Lookup:
 
 
 class IndexClient:
-    def __init__(
-        self, location: IndexLocation, gate: NetworkGate, timeout: float, cache: Any, ttl: float, concurrency: int
-    ):
+    def __init__(self, location: IndexLocation, asker: Asker):
         self.location = location
-        self.gate = gate
-        self.timeout = timeout
-        self.cache = cache
-        self.ttl = ttl
-        self.concurrency = concurrency
+        self.asker = asker
+        self.gate = asker.gate
+        self.timeout = asker.timeout
         self._local = threading.local()
         self._key = hashlib.sha256((location.json_api or "").encode()).hexdigest()[:16]
 
     def lookup(self, names: list[str]) -> Lookup:
         result = Lookup()
-        answers, result.from_cache = cached_map(
-            names,
-            self._one,
-            cache=self.cache,
-            namespace=CACHE_NAMESPACE,
-            key=lambda name: f"{self._key}:{name}",
-            ttl=self.ttl,
-            concurrency=self.concurrency,
+        answers, result.from_cache = self.asker.map(
+            names, self._one, CACHE_NAMESPACE, lambda name: f"{self._key}:{name}"
         )
         for name in names:
             answer = answers.get(name)

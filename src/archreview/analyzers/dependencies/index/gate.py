@@ -120,32 +120,34 @@ def http_failure(status: int) -> Failed:
     return Failed(f"HTTP {status}", retry=status >= 500)
 
 
-def cached_map(
-    items: list[Any],
-    fetch: Callable[[Any], Any],
-    *,
-    cache: Any,
-    namespace: str,
-    key: Callable[[Any], str],
-    ttl: float,
-    concurrency: int,
-) -> tuple[dict[Any, Any], int]:
-    """``fetch`` every item that the kv cache does not hold (fresher than
-    ``ttl``), ``concurrency`` at a time. Answers that are not None are stored.
-    Returns ({item: answer}, how many came from the cache)."""
-    answers: dict[Any, Any] = {}
-    pending = []
-    for item in items:
-        stored = cache.get_kv(namespace, key(item), ttl) if cache is not None else None
-        if stored is None:
-            pending.append(item)
-        else:
-            answers[item] = stored
-    if pending:
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(pending)))) as pool:
-            fetched = list(pool.map(fetch, pending))
-        for item, answer in zip(pending, fetched, strict=True):
-            answers[item] = answer
-            if cache is not None and answer is not None:
-                cache.put_kv(namespace, key(item), answer)
-    return answers, len(items) - len(pending)
+@dataclass
+class Asker:
+    """How one service is asked: through its gate, ``concurrency`` requests at
+    a time, each with ``timeout``; answers kept in the kv ``cache`` (None with
+    ``--no-cache``) for ``ttl`` seconds."""
+
+    gate: NetworkGate
+    timeout: float
+    cache: Any
+    ttl: float
+    concurrency: int
+
+    def map(self, items: list[Any], fetch: Callable[[Any], Any], namespace: str, key: Callable[[Any], str]):
+        """``fetch`` every item the cache does not hold; answers that are not
+        None are stored. Returns ({item: answer}, how many came from the cache)."""
+        answers: dict[Any, Any] = {}
+        pending = []
+        for item in items:
+            stored = self.cache.get_kv(namespace, key(item), self.ttl) if self.cache is not None else None
+            if stored is None:
+                pending.append(item)
+            else:
+                answers[item] = stored
+        if pending:
+            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
+                fetched = list(pool.map(fetch, pending))
+            for item, answer in zip(pending, fetched, strict=True):
+                answers[item] = answer
+                if self.cache is not None and answer is not None:
+                    self.cache.put_kv(namespace, key(item), answer)
+        return answers, len(items) - len(pending)

@@ -43,15 +43,35 @@ class DependencySource(ABC):
     """One manifest or lockfile format."""
 
     format: ClassVar[str]
+    #: the file name of this format, when it has exactly one
+    filename: ClassVar[str | None] = None
 
-    @abstractmethod
     def matches(self, path: str) -> bool:
         """Whether a repository path is a file of this format (by its name)."""
+        return basename(path) == self.filename
 
     @abstractmethod
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         """Read one file. Problems go to ``ParsedFile.skipped``; never raise
         for bad input."""
+
+
+class TomlSource(DependencySource):
+    """A TOML format: the document is parsed here, read by ``read``."""
+
+    lock: ClassVar[bool] = False
+
+    def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
+        parsed = ParsedFile(path=path, format=self.format, lock=self.lock)
+        try:
+            data = load_toml(text)
+        except BadFile as exc:
+            return unreadable(parsed, str(exc))
+        return self.read(parsed, data, text)
+
+    @abstractmethod
+    def read(self, parsed: ParsedFile, data: dict, text: str) -> ParsedFile:
+        """Fill ``parsed`` from the TOML document."""
 
 
 class BadFile(Exception):

@@ -9,15 +9,7 @@ from packaging.utils import canonicalize_name
 
 from ....model import Skipped
 from ..model import KIND_LOCK, Declared, ParsedFile
-from .interface import (
-    BadFile,
-    DependencySource,
-    LineFinder,
-    SourceContext,
-    load_toml,
-    summarise_problems,
-    unreadable,
-)
+from .interface import BadFile, LineFinder, TomlSource, summarise_problems, unreadable
 
 
 def locked_entry(name: str, version: str, path: str, line: int, **kwargs) -> Declared:
@@ -45,9 +37,10 @@ def direct_entry(name: str, location: str, path: str, line: int, version: str | 
     )
 
 
-class TomlLockSource(DependencySource):
+class TomlLockSource(TomlSource):
     """A TOML lockfile with one ``[[<table>]]`` per package."""
 
+    lock = True
     table: ClassVar[str] = "package"
 
     def not_this_format(self, data: dict[str, Any]) -> str | None:
@@ -59,12 +52,8 @@ class TomlLockSource(DependencySource):
         raises BadFile for a package that cannot be read."""
         raise NotImplementedError
 
-    def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
-        parsed = ParsedFile(path=path, format=self.format, lock=True)
-        try:
-            data = load_toml(text)
-        except BadFile as exc:
-            return unreadable(parsed, str(exc))
+    def read(self, parsed: ParsedFile, data: dict, text: str) -> ParsedFile:
+        path = parsed.path
         packages = data.get(self.table, [])
         problem = self.not_this_format(data) if isinstance(packages, list) else f"[[{self.table}]] is not a list"
         if problem:

@@ -11,16 +11,11 @@ from packaging.utils import canonicalize_name
 from ....model import Skipped
 from ..model import Declared, ParsedFile
 from .interface import (
-    BadFile,
-    DependencySource,
     LineFinder,
-    SourceContext,
-    basename,
-    load_toml,
+    TomlSource,
     pinned_version,
     redact_url,
     summarise_problems,
-    unreadable,
     url_host,
 )
 
@@ -43,18 +38,12 @@ def source_hosts(sources: Any) -> tuple[dict[str, str], str | None]:
     return hosts, default
 
 
-class PipfileSource(DependencySource):
+class PipfileSource(TomlSource):
     format = "Pipfile"
+    filename = "Pipfile"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "Pipfile"
-
-    def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
-        parsed = ParsedFile(path=path, format=self.format)
-        try:
-            data = load_toml(text)
-        except BadFile as exc:
-            return unreadable(parsed, str(exc))
+    def read(self, parsed: ParsedFile, data: dict, text: str) -> ParsedFile:
+        path = parsed.path
         hosts, default_host = source_hosts(data.get("source"))
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []

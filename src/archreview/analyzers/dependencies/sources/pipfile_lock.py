@@ -11,7 +11,6 @@ from .interface import (
     DependencySource,
     LineFinder,
     SourceContext,
-    basename,
     first_line,
     redact_url,
     summarise_problems,
@@ -24,8 +23,7 @@ from .pipfile import NOT_CATEGORIES, category_group, source_hosts
 class PipfileLockSource(DependencySource):
     format = "Pipfile.lock"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "Pipfile.lock"
+    filename = "Pipfile.lock"
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         parsed = ParsedFile(path=path, format=self.format, lock=True)

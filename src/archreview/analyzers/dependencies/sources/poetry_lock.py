@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Declared
-from .interface import BadFile, basename, redact_url, url_host
+from .interface import BadFile, redact_url, url_host
 from .lockfiles import TomlLockSource, direct_entry, locked_entry
 
 
 class PoetryLockSource(TomlLockSource):
     format = "poetry.lock"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "poetry.lock"
+    filename = "poetry.lock"
 
     def not_this_format(self, data: dict[str, Any]) -> str | None:
         if "metadata" not in data and not data.get("package"):

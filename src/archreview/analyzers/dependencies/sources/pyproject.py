@@ -19,31 +19,21 @@ from ..model import Declared, ParsedFile
 from . import poetry_constraints
 from .interface import (
     BadFile,
-    DependencySource,
     LineFinder,
-    SourceContext,
-    basename,
+    TomlSource,
     declared_from_requirement,
-    load_toml,
     redact_url,
     summarise_problems,
-    unreadable,
     url_host,
 )
 
 
-class PyprojectSource(DependencySource):
+class PyprojectSource(TomlSource):
     format = "pyproject"
+    filename = "pyproject.toml"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "pyproject.toml"
-
-    def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
-        parsed = ParsedFile(path=path, format=self.format)
-        try:
-            data = load_toml(text)
-        except BadFile as exc:
-            return unreadable(parsed, str(exc))
+    def read(self, parsed: ParsedFile, data: dict, text: str) -> ParsedFile:
+        path = parsed.path
         parsed.packaged = isinstance(data.get("build-system"), dict)
         reader = _Reader(path, LineFinder(text))
         project = data.get("project")

@@ -16,7 +16,6 @@ from .interface import (
     DependencySource,
     LineFinder,
     SourceContext,
-    basename,
     declared_from_requirement,
     first_line,
     summarise_problems,
@@ -27,8 +26,7 @@ from .interface import (
 class SetupCfgSource(DependencySource):
     format = "setup.cfg"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "setup.cfg"
+    filename = "setup.cfg"
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         parsed = ParsedFile(path=path, format=self.format)

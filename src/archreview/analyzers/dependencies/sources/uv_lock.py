@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Declared
-from .interface import BadFile, basename, redact_url, url_host
+from .interface import BadFile, redact_url, url_host
 from .lockfiles import TomlLockSource, direct_entry, locked_entry
 
 _LOCAL = ("editable", "virtual", "directory", "path")
@@ -16,8 +16,7 @@ _LOCAL = ("editable", "virtual", "directory", "path")
 class UvLockSource(TomlLockSource):
     format = "uv.lock"
 
-    def matches(self, path: str) -> bool:
-        return basename(path) == "uv.lock"
+    filename = "uv.lock"
 
     def not_this_format(self, data: dict[str, Any]) -> str | None:
         return None if "version" in data else "no lock version: not a uv.lock file"
