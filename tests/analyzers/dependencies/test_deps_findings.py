@@ -86,9 +86,12 @@ def test_unpinned_is_low_in_main_and_info_elsewhere():
     rows = [
         Row(entry("flask", path="requirements.txt", kind="manifest", spec=">=2")),
         Row(entry("pytest", path="requirements-dev.txt", kind="manifest", spec=">=7", group="dev")),
-        Row(entry("celery", path="pyproject.toml", kind="manifest", spec=">=5"), covered=True),
+        Row(entry("celery", path="pyproject.toml", kind="manifest", spec=">=5"), covered=True, locked=True),
+        Row(entry("redis", path="base.txt", kind="manifest", spec=">=4"), covered=True, lockfiles=("requirements.txt",)),
     ]
-    assert [(f.basis, f.severity) for f in findings.unpinned(rows)] == [("flask", "low"), ("pytest", "info")]
+    found = findings.unpinned(rows)
+    assert [(f.basis, f.severity) for f in found] == [("flask", "low"), ("pytest", "info"), ("redis", "low")]
+    assert "the lockfile requirements.txt covers this file but leaves the package out" in found[2].message
 
 
 def test_founder_sentences_are_plain():

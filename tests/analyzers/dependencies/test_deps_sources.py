@@ -295,3 +295,28 @@ def test_lockfile_entries_without_versions_are_reported_not_fatal():
     parsed = source_for("uv.lock").parse("uv.lock", text, SourceContext(100, frozenset()))
     assert [e.name for e in parsed.entries] == ["b"]
     assert "a has no version" in parsed.skipped[0].reason
+
+
+def test_lockfile_coverage_rules():
+    from archreview.analyzers.dependencies.coverage import lock_coverage
+
+    def parse(path, text, paths=()):
+        return source_for(path).parse(path, text, SourceContext(100, frozenset(paths) | {path}))
+
+    files = {
+        "base_requirements.txt": parse("base_requirements.txt", "django>=4\ncelery\nredis\n"),
+        "requirements.txt": parse("requirements.txt", "django==4.2.1\ncelery==5.3.0\nkombu==5.3.1\n"),
+        "requirements-dev.txt": parse("requirements-dev.txt", "pytest>=7\n"),
+        "reqs/app.in": parse("reqs/app.in", "flask\n"),
+        "reqs/app.txt": parse("reqs/app.txt", "flask==3.0.0\n"),
+        "web/pyproject.toml": parse("web/pyproject.toml", '[project]\nname="w"\nversion="1"\ndependencies=["django"]\n'),
+        "uv.lock": parse("uv.lock", 'version = 1\n[[package]]\nname = "django"\nversion = "4.2.1"\n'),
+        "Pipfile": parse("Pipfile", '[packages]\nrequests = "*"\n'),
+    }
+    coverage = lock_coverage(files)
+    assert coverage.covering["base_requirements.txt"] == ["requirements.txt"]
+    assert not coverage.covered("requirements-dev.txt")  # pytest is pinned nowhere
+    assert coverage.covering["reqs/app.in"] == ["reqs/app.txt"]
+    assert coverage.covering["web/pyproject.toml"] == ["uv.lock"]  # a lockfile in a parent folder
+    assert not coverage.covered("Pipfile")  # only a Pipfile.lock covers a Pipfile
+    assert coverage.locked_names["web/pyproject.toml"] == {"django"}

@@ -53,7 +53,8 @@ class DependenciesAnalyzer(RepoAnalyzer):
             for entry in parsed.entries:
                 covered = coverage.covered(path)
                 locked = entry.pinned or (covered and entry.name in coverage.locked_names.get(path, set()))
-                rows.append(Row(entry=entry, locked=locked, covered=covered))
+                lockfiles = tuple(coverage.covering.get(path, ()))
+                rows.append(Row(entry=entry, locked=locked, covered=covered, lockfiles=lockfiles))
         rows.sort(key=lambda r: (r.entry.source_file, r.entry.line, r.entry.name))
 
         location = None if offline or not rows else resolve(settings)

@@ -87,6 +87,14 @@ def lock_coverage(files: dict[str, ParsedFile]) -> LockCoverage:
                 sibling = files.get(path[:-3] + ".txt")
                 if sibling is not None and sibling.lock:
                     covering.append(sibling)
+            # an input file next to the fully pinned file compiled from it
+            # (base_requirements.txt -> requirements.txt): that file pins most of its names
+            names = {e.name for e in parsed.entries if not e.direct}
+            covering += [
+                p
+                for p in pinned_requirements
+                if posixpath.dirname(p.path) == folder and len(names & {e.name for e in p.entries}) * 2 > len(names)
+            ]
         elif parsed.format == "Pipfile":
             covering += [p for p in locks if p.format == "Pipfile.lock" and posixpath.dirname(p.path) == folder]
         else:

@@ -7,7 +7,9 @@ advisory id for ``deps.vulnerable``; the project folder for
     deps.yanked       medium                           30 min
     deps.abandoned    low                              2 days (move to another package)
     deps.outdated     low                              the upgrade to the latest release
-    deps.unpinned     low (info outside the main group) 10 min
+    deps.unpinned     low (info outside the main group) 10 min: a range that no
+                      lockfile pins (none covers the file, or the one that
+                      does does not list the package)
     deps.no-lockfile  medium (low for a packaged library) 1 h
 
 A package pinned the same way in several files is one finding, on the
@@ -38,6 +40,7 @@ class Row:
     entry: Declared
     locked: bool = False  # pinned here or by a lockfile that covers this file
     covered: bool = False  # a lockfile covers this file
+    lockfiles: tuple[str, ...] = ()  # the lockfiles that cover it
     stale: Staleness | None = None  # None: unknown
     audited_version: str | None = None
     vulns: list[Vuln] | None = None  # None: not audited
@@ -230,7 +233,7 @@ def unpinned(rows: list[Row]) -> list[Finding]:
     findings = []
     for row in rows:
         entry = row.entry
-        if entry.pinned or entry.direct or row.covered or entry.kind == KIND_LOCK:
+        if row.locked or entry.direct or entry.kind == KIND_LOCK:
             continue
         spec = entry.spec or "any version"
         findings.append(
@@ -238,7 +241,8 @@ def unpinned(rows: list[Row]) -> list[Finding]:
                 "deps.unpinned",
                 "low" if entry.group == "main" else "info",
                 row,
-                f"{entry.name} is declared as `{spec}` in {entry.source_file} and no lockfile pins it.",
+                f"{entry.name} is declared as `{spec}` in {entry.source_file} and no lockfile pins it"
+                + _left_out(row.lockfiles),
                 f"{entry.name} has no fixed version here, so a new release can change what gets installed and break the product with no change on your side.",
                 effort_mod.PIN_MINUTES,
                 entry.name,
@@ -269,6 +273,14 @@ def no_lockfile(projects: list[tuple[str, Row, bool, bool]]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _left_out(lockfiles: tuple[str, ...]) -> str:
+    if not lockfiles:
+        return "."
+    if len(lockfiles) == 1:
+        return f" (the lockfile {lockfiles[0]} covers this file but leaves the package out)."
+    return f" (the lockfiles {', '.join(lockfiles)} cover this file but leave the package out)."
 
 
 def _count(n: int, word: str) -> str:
