@@ -83,6 +83,7 @@ TOP_LEVEL_KEYS = {
     "reviewer",
     "fail_on",
     "layers",
+    "dependencies",
 }
 
 

@@ -54,6 +54,8 @@ def run_scan(
     progress: bool = False,
     config: Config | None = None,
     options: ScanOptions | None = None,
+    offline: bool = False,
+    advisory_db: str | Path | None = None,
 ) -> tuple[ScanResult, ScanStats, Config]:
     snapshot = open_snapshot(path, rev=rev, worktree=worktree)
     config = config or config_for(snapshot, config_path)
@@ -62,6 +64,8 @@ def run_scan(
     options.use_cache = use_cache and options.use_cache
     options.cache_dir = Path(cache_dir) if cache_dir else options.cache_dir
     options.progress = progress or options.progress
+    options.offline = offline or options.offline
+    options.advisory_db = str(advisory_db) if advisory_db else options.advisory_db
     engine = Engine(config, options)
     try:
         result, stats = engine.scan(snapshot)

@@ -17,6 +17,9 @@ FILE_ANALYZERS = (
 )
 
 REPO_ANALYZERS: tuple[str, ...] = (
+    # order matters: readiness builds the vendor inventory from the
+    # dependencies and architecture (third-party imports) sections
+    "archreview.analyzers.dependencies:DependenciesAnalyzer",
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
     "archreview.analyzers.readiness:ReadinessAnalyzer",
 )

@@ -21,7 +21,15 @@ FORMATS = ("markdown", "json")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: .archreview.toml or pyproject.toml).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal, not in CI).")
 @click.option("--profile", is_flag=True, help="Print where the time went (CPU seconds per stage, slowest files) on stderr.")
-def scan(path, rev, worktree, fmt, output, no_cache, cache_dir, jobs, config_path, progress, profile) -> None:
+@click.option("--offline", is_flag=True, help="Use no network: no package index lookups, no online vulnerability service.")
+@click.option(
+    "--advisory-db",
+    default=None,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    help="Audit dependencies against this local OSV advisory database (YAML or JSON files) instead of an online service.",
+)
+def scan(path, rev, worktree, fmt, output, no_cache, cache_dir, jobs, config_path, progress, profile, offline, advisory_db) -> None:
     """Scan the repository at PATH (default: the current folder)."""
     from .. import progress as progress_mod
     from ..render import RenderContext, render
@@ -36,6 +44,8 @@ def scan(path, rev, worktree, fmt, output, no_cache, cache_dir, jobs, config_pat
         jobs=jobs,
         config_path=config_path,
         progress=progress_mod.wanted(progress),
+        offline=offline,
+        advisory_db=advisory_db,
     )
     write_output(render(fmt, result, RenderContext(config=config)), output)
     if profile:

@@ -1,0 +1,66 @@
+"""Which files of the snapshot declare dependencies, and which of them are
+not read (excluded folders, test fixtures, unsupported formats, too large)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pathspec
+
+from ...model import Skipped
+from ...snapshot import STATUS_MISSING, STATUS_OK
+from .settings import DependencySettings
+from .sources import UNSUPPORTED, DependencySource, source_for
+from .sources.interface import basename
+
+#: folders below a test folder that hold sample projects, not the project's own dependencies
+FIXTURE_FOLDERS = {"fixtures", "fixture", "testdata", "test_data", "data", "samples", "cassettes", "resources"}
+
+
+@dataclass
+class Discovery:
+    files: list[tuple[str, DependencySource]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    not_read: dict[str, int] = field(default_factory=dict)  # why -> how many
+
+
+def discover(snapshot_files, selector, settings: DependencySettings) -> Discovery:
+    found = Discovery()
+    excludes = pathspec.PathSpec.from_lines("gitwildmatch", settings.exclude) if settings.exclude else None
+    for ref in snapshot_files:
+        source = source_for(ref.path)
+        unsupported = UNSUPPORTED.get(basename(ref.path))
+        if source is None and unsupported is None:
+            continue
+        label = selector.excluded_by(ref.path)
+        if label is None and excludes is not None and excludes.match_file(ref.path):
+            label = "exclude in [tool.archreview.dependencies]"
+        if label is None and _fixture(ref.path, selector):
+            label = "test fixtures"
+        if label is not None:
+            found.not_read[label] = found.not_read.get(label, 0) + 1
+            continue
+        if unsupported is not None:
+            found.skipped.append(Skipped(ref.path, unsupported))
+            continue
+        if ref.status == STATUS_MISSING:
+            found.skipped.append(Skipped(ref.path, "missing from the repository's objects: dependencies not read"))
+            continue
+        if ref.status != STATUS_OK:
+            continue  # symbolic links and submodules are not followed
+        if ref.size is not None and ref.size > settings.max_bytes:
+            found.skipped.append(
+                Skipped(
+                    ref.path, f"{ref.size / 1_048_576:.1f} MiB: larger than max_bytes in [tool.archreview.dependencies]"
+                )
+            )
+            continue
+        found.files.append((ref.path, source))
+    found.files.sort(key=lambda item: item[0])
+    return found
+
+
+def _fixture(path: str, selector) -> bool:
+    if selector.role(path) != "test":
+        return False
+    return any(part.lower() in FIXTURE_FOLDERS for part in path.split("/")[:-1])

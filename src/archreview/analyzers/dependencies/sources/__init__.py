@@ -1,0 +1,50 @@
+"""Readers of dependency declarations: one module per format, one interface
+(:class:`.interface.DependencySource`). A new format is one module plus one
+line in ``SOURCES``."""
+
+from __future__ import annotations
+
+from .interface import DependencySource, SourceContext
+from .pipfile import PipfileSource
+from .pipfile_lock import PipfileLockSource
+from .poetry_lock import PoetryLockSource
+from .pylock import PylockSource
+from .pyproject import PyprojectSource
+from .requirements import RequirementsSource
+from .setup_cfg import SetupCfgSource
+from .uv_lock import UvLockSource
+
+SOURCES: tuple[DependencySource, ...] = (
+    RequirementsSource(),
+    PyprojectSource(),
+    PoetryLockSource(),
+    UvLockSource(),
+    PipfileSource(),
+    PipfileLockSource(),
+    PylockSource(),
+    SetupCfgSource(),
+)
+
+#: files that declare dependencies in a form archreview does not read, and why
+UNSUPPORTED = {
+    "setup.py": "dependencies declared in Python code are not read: archreview never runs the project's code",
+    "pdm.lock": "PDM lockfiles are not read yet",
+    "pixi.lock": "pixi lockfiles are not read",
+    "environment.yml": "conda environments are not read",
+    "environment.yaml": "conda environments are not read",
+    "conda-lock.yml": "conda lockfiles are not read",
+}
+
+
+def source_for(path: str) -> DependencySource | None:
+    for source in SOURCES:
+        if source.matches(path):
+            return source
+    return None
+
+
+def by_format(name: str) -> DependencySource:
+    return next(s for s in SOURCES if s.format == name)
+
+
+__all__ = ["SOURCES", "UNSUPPORTED", "DependencySource", "SourceContext", "by_format", "source_for"]
