@@ -14,6 +14,7 @@ FILE_ANALYZERS = (
     "archreview.analyzers.security:SecurityAnalyzer",
     "archreview.analyzers.imports:ImportsAnalyzer",
     "archreview.analyzers.rulefiles:RulesAnalyzer",
+    "archreview.analyzers.secrets:SecretsAnalyzer",
 )
 
 REPO_ANALYZERS: tuple[str, ...] = (
