@@ -23,6 +23,7 @@ REPO_ANALYZERS: tuple[str, ...] = (
     "archreview.analyzers.dependencies:DependenciesAnalyzer",
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
     "archreview.analyzers.readiness:ReadinessAnalyzer",
+    "archreview.analyzers.secrets_history:SecretsHistoryAnalyzer",
 )
 
 

@@ -11,14 +11,14 @@ from .pack import AllowList, Rule
 
 # ${VAR}, $VAR, {{ var }}, {var}, %(var)s, %s, <var>, [var], __VAR__, <%= %>
 _TEMPLATE = re.compile(
-    r"""\$\{|\{\{|\{%|<%|%\([A-Za-z_]|^\$[A-Za-z_(]|^%[sdr]$|^\{[A-Za-z0-9_.\-]*\}$|^<[^<>]*>$|^\[[^\[\]]*\]$|^__[A-Z0-9_]+__$|^@[A-Za-z_]+@$"""
+    r"""\$\{|\{\{|\{%|<%|%\([A-Za-z_]|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$\(.*\)$|^%[sdr]$|\{[A-Za-z_][^{}]*\}|^\{\}$|^<[^<>]*>$|^\[[^\[\]]*\]$|^__[A-Z0-9_]+__$|^@[A-Za-z_]+@$"""
 )
 # the value slot holds code that reads the secret from somewhere else
 _REFERENCE = re.compile(
     r"""(?i)^(?:os\.environ|os\.getenv|getenv|environ|env\(|env\.|config\(|settings\.|process\.env|import\.meta\.env|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!vault|!env)"""
 )
 _IDENTIFIER = re.compile(r"^(?:[a-z][a-z_.\-]*|[A-Z][A-Z0-9_]*_[A-Z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+)$")
-_PATH_LIKE = re.compile(r"^(?:\.{0,2}/|[A-Za-z]:\\)|/.*/|://|\.(?:html?|txt|json|ya?ml|py|js|ts|css|png|jpe?g|svg|pem|crt|key|cfg|ini|conf|log|csv|xml|toml|env|j2|jinja2?)$", re.I)
+_PATH_LIKE = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$|\.(?:html?|txt|json|ya?ml|py|js|ts|css|png|jpe?g|svg|pem|crt|key|cfg|ini|conf|log|csv|xml|toml|env|j2|jinja2?)$", re.I)
 _PASSWORD_HASH = re.compile(r"^(?:pbkdf2_sha\d+\$|bcrypt(?:_sha256)?\$|argon2|scrypt\$|sha1\$|md5\$|crypt\$|\$2[abxy]\$|\$argon2|\$[156]\$|\{SSHA\}|\{SHA\})")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 

@@ -55,6 +55,7 @@ class Detector:
         self.rules = pack.rules
         self.test_files = test_files
         self.index = KeywordIndex(self.rules, use_automaton)
+        self._active: dict[tuple[str, str, bool], list[tuple[int, Rule]]] = {}
 
     # ------------------------------------------------------------------
     def runs(self, rule: Rule, kind: str, role: str) -> bool:
@@ -82,17 +83,15 @@ class Detector:
         found = self.index.find(data, lowered)
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
-        for index, rule in enumerate(self.rules):
+        for index, rule in self._rules_for(kind, role, strict):
             if rule.aggregate:
-                if not strict and self.runs(rule, kind, role):
+                if not strict:
                     hit = self._aggregate(rule, data, taken, role)
                     if hit is not None:
                         hits.append(hit)
                 continue
-            if not strict and not self.runs(rule, kind, role):
-                continue
             positions = found.get(index)
-            if rule.all_keywords and not positions:
+            if rule.has_keywords and not positions:
                 continue
             if not strict and rule.requires and not all(w in lowered for w in rule.requires):
                 continue
@@ -105,11 +104,22 @@ class Detector:
         hits.sort(key=lambda h: (h.start, h.rule.id))
         return hits
 
+    def _rules_for(self, kind: str, role: str, strict: bool) -> list[tuple[int, Rule]]:
+        key = (kind, role, strict)
+        rules = self._active.get(key)
+        if rules is None:
+            rules = [(i, r) for i, r in enumerate(self.rules) if strict or self.runs(r, kind, role)]
+            self._active[key] = rules
+        return rules
+
     # ------------------------------------------------------------------
     def _matches(self, rule: Rule, data: bytes, positions: list[int]):
         regex = rule.regex
         if rule.scope == "file":
             yield from regex.finditer(data)
+            return
+        if rule.scope == "line-start" or (rule.anchor is not None and rule.scope != "block"):
+            yield from self._anchored(rule, data, positions)
             return
         seen: set[tuple[int, int]] = set()
         windows = []
@@ -129,6 +139,27 @@ class Detector:
                 if span in seen:
                     continue
                 seen.add(span)
+                yield match
+
+    @staticmethod
+    def _anchored(rule: Rule, data: bytes, positions: list[int]):
+        """One match attempt per keyword: where the run of anchor bytes before
+        it starts (the variable name), or at the line start."""
+        anchor = rule.anchor or frozenset()
+        starts: dict[int, int] = {}
+        for pos in positions:
+            if rule.scope == "line-start":
+                start = data.rfind(b"\n", 0, pos) + 1
+            else:
+                start, lowest = pos, max(0, pos - rule.window_before)
+                while start > lowest and data[start - 1] in anchor:
+                    start -= 1
+            if start not in starts:
+                line_end = data.find(b"\n", pos)
+                starts[start] = min(len(data) if line_end == -1 else line_end, pos + rule.window)
+        for start, end in sorted(starts.items()):
+            match = rule.regex.match(data, start, end)
+            if match is not None:
                 yield match
 
     def _hit(self, rule: Rule, data: bytes, match: re.Match, taken, role: str, strict: bool) -> Hit | None:

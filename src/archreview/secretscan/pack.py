@@ -30,7 +30,7 @@ RULE_KEYS = {
     "id", "description", "strength", "severity", "effort_minutes", "plain", "regex", "keywords",
     "keywords_case", "requires", "scope", "kinds", "preview", "entropy", "min_length", "placeholders",
     "allow_context", "allow_hosts", "filters", "name_pattern", "name_deny", "aggregate", "window",
-    "window_before",
+    "window_before", "anchor",
 }
 
 
@@ -60,10 +60,14 @@ class Rule:
     aggregate: bool = False
     window: int = 512  # bytes searched after a keyword
     window_before: int = 96  # bytes searched before a keyword
+    #: bytes that may precede a keyword in the match (e.g. the rest of a
+    #: variable name); when set, the regex is tried once, where that run of
+    #: bytes starts, instead of being searched for in a window
+    anchor: frozenset[int] | None = None
 
     @property
-    def all_keywords(self) -> tuple[bytes, ...]:
-        return self.keywords + self.keywords_case
+    def has_keywords(self) -> bool:
+        return bool(self.keywords or self.keywords_case)
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,16 @@ def _rule(item: dict[str, Any], source: str) -> Rule:
         aggregate=aggregate,
         window=int(item.get("window", 512)),
         window_before=int(item.get("window_before", 96)),
+        anchor=_byte_class(item["anchor"], where) if "anchor" in item else None,
     )
+
+
+def _byte_class(pattern: str, where: str) -> frozenset[int]:
+    """The bytes a character class such as ``[A-Za-z0-9_.-]`` matches ('' for none)."""
+    if not pattern:
+        return frozenset()
+    compiled = _compile_bytes(pattern, where)
+    return frozenset(b for b in range(256) if compiled.fullmatch(bytes([b])))
 
 
 def _paths(data: dict[str, Any], source: str) -> PathRules:
