@@ -28,7 +28,7 @@ from archreview.selection import Selector
 from archreview.snapshot import open_snapshot, revision_snapshot
 
 TARGETS = {
-    "cold": "at most the history_seconds budget (default 30 s), never more than a scan",
+    "cold": "at most the history_seconds budget (default 20 s), never more than a scan",
     "warm": "under 1 s (one cache lookup)",
     "next revision": "a few seconds: listing the history plus the new versions",
 }

@@ -19,7 +19,7 @@ Configuration, ``[tool.archreview.secrets]``::
     allow_paths = ["fixtures/**"]     # paths never scanned (gitignore patterns)
     test_files = "lower"              # lower | skip | report
     history = true                    # see analyzers/secrets_history.py
-    history_seconds = 30
+    history_seconds = 20
     history_max_file_size = 262144
 """
 
