@@ -80,7 +80,9 @@ def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     scan(git_repo.path, cache_dir=cache)
     git_repo.commit({"notes.txt": "nothing secret\n", "app.py": "print('hi')\n"}, date="2024-07-01")
-    git_repo.commit({"notes.txt": "still nothing\n", "app.py": "print('hello')\n"}, date="2024-07-02")
+    # settings.py changes too: the version the first scan read becomes history,
+    # and comes from that scan's cache entry
+    git_repo.commit({"notes.txt": "still nothing\n", "app.py": "print('hello')\n", "settings.py": "import os\n"}, date="2024-07-02")
     seen = []
     original = secrets_module.SecretsAnalyzer.analyze
 
@@ -92,9 +94,9 @@ def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
     result = scan(git_repo.path, cache_dir=cache)
     assert len(history(result)) == 2
     section = result.sections[SECTION]
-    assert section["versions_total"] == 5 and section["from_cache"] == 3
-    # the two new old versions, plus the snapshot's changed files
-    assert sorted(seen).count("notes.txt") == 2 and "deploy.py" not in seen
+    assert section["versions_total"] == 6 and section["from_cache"] == 4
+    # new old versions and the snapshot's changed files, each read once
+    assert seen.count("notes.txt") == 2 and seen.count("settings.py") == 1 and "deploy.py" not in seen
 
 
 def test_time_budget_leaves_a_partial_result_that_later_scans_finish(git_repo, tmp_path):
