@@ -124,6 +124,9 @@ NEGATIVES = [
     ("twilio key without twilio", "code", 'SERIAL = "S' + "K" + F.chars("0123456789abcdef", 32) + '"\n'),
     ("digits only", "code", 'PIN_TOKEN = "12394857610"\n'),
     ("long name denylist", "config", "password_reset_timeout: 259200abc\n"),
+    ("camelCase name denylist", "code", 'TokenAuthProvider.displayName = "TokenAuthProvider";\n'),
+    ("dotted class path", "code", "ACCOUNT_FORMS = {'reset_password_from_key': 'accounts.forms.SetPasswordForm'}\n"),
+    ("PascalCase value", "code", 'tokenComponent = "TokenVerifyProvider"\n'),
 ]
 
 

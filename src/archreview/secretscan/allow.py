@@ -17,7 +17,18 @@ _TEMPLATE = re.compile(
 _REFERENCE = re.compile(
     r"""(?i)^(?:os\.environ|os\.getenv|getenv|environ|env\(|env\.|config\(|settings\.|process\.env|import\.meta\.env|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!vault|!env)"""
 )
-_IDENTIFIER = re.compile(r"^(?:[a-z][a-z_.\-]*|[A-Z][A-Z0-9_]*_[A-Z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+)$")
+# a name rather than a value: user_password, DB_PASSWORD, authToken,
+# TokenAuthProvider, accounts.forms.SetPasswordForm
+_IDENTIFIER = re.compile(
+    r"^(?:[a-z][a-z_.\-]*|[A-Z][A-Z0-9_]*_[A-Z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
+    r"|(?:[a-z_][a-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*)$"
+)
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """displayName -> display_Name, so name patterns see its parts."""
+    return _CAMEL_HUMP.sub("_", name)
 _PATH_LIKE = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$|\.(?:html?|txt|json|ya?ml|py|js|ts|css|png|jpe?g|svg|pem|crt|key|cfg|ini|conf|log|csv|xml|toml|env|j2|jinja2?)$", re.I)
 _PASSWORD_HASH = re.compile(r"^(?:pbkdf2_sha\d+\$|bcrypt(?:_sha256)?\$|argon2|scrypt\$|sha1\$|md5\$|crypt\$|\$2[abxy]\$|\$argon2|\$[156]\$|\{SSHA\}|\{SHA\})")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .allow import is_allowed, looks_like_placeholder
+from .allow import is_allowed, looks_like_placeholder, snake_case
 from .keywords import KeywordIndex
 from .pack import Pack, Rule
 from .redact import preview as make_preview
@@ -175,7 +175,7 @@ class Detector:
         if not strict:
             if rule.name_pattern is not None and not rule.name_pattern.search(name):
                 return None
-            if rule.name_deny is not None and name and rule.name_deny.search(name):
+            if rule.name_deny is not None and name and rule.name_deny.search(snake_case(name)):
                 return None
             line_text = _line_at(data, start)
             lowered_line = line_text.lower()
