@@ -155,11 +155,11 @@ def test_preview_shows_only_a_public_prefix(detector):
     assert hit.preview == "*" * 16 and hit.name == "DB_PASSWORD"
 
 
-def test_url_detail_names_user_and_host_only(detector):
+def test_url_detail_names_scheme_and_host_only(detector):
     password = F.password()
-    [hit] = detector.scan(f'URL = "postgres://app:{password}@db.prod.internal/app"\n'.encode())
-    assert hit.detail == "postgres://app@db.prod.internal"
-    assert password not in hit.detail + hit.name + hit.preview
+    [hit] = detector.scan(f'URL = "postgres://app_user:{password}@db.prod.internal/app"\n'.encode())
+    assert hit.detail == "postgres://db.prod.internal" and hit.name == "URL"
+    assert password not in hit.detail + hit.name + hit.preview and "app_user" not in hit.detail
 
 
 def test_a_token_used_as_url_user_is_not_shown_as_the_user(detector):

@@ -39,11 +39,11 @@ class Hit:
     end: int
     preview: str
     name: str = ""
-    detail: str = ""  # e.g. "RSA PRIVATE KEY", "postgres://app@db.internal"
+    detail: str = ""  # e.g. "RSA PRIVATE KEY", "postgres://db.internal"
     severity: str = ""
     count: int = 1  # aggregate rules: how many values
     names: tuple[str, ...] = ()
-    #: (start, end, label, text) of the name, scheme, user and host, checked by _finish_labels
+    #: (start, end, label, text) of the name, scheme and host, checked by _finish_labels
     _labels: list[tuple[int, int, str, str]] = field(default_factory=list, repr=False)
 
 
@@ -195,7 +195,7 @@ class Detector:
         )
         if name_span is not None:
             hit._labels.append((*name_span, "name", name))
-        for group in ("scheme", "user", "host"):
+        for group in ("scheme", "host"):
             if groups.get(group):
                 hit._labels.append((*match.span(group), group, groups[group]))
         if rule.scope == "block" and "name" in rule.regex.groupindex:
@@ -258,8 +258,8 @@ class Detector:
 
     @staticmethod
     def _finish_labels(hits: list[Hit]) -> None:
-        """Names, users and hosts shown next to a hit - unless they overlap any
-        hit's secret (``ghp_...:x@github.com`` must not show the token as a user)."""
+        """Names and hosts shown next to a hit - unless they overlap any hit's
+        secret (a token in front of ``=`` or ``@`` must not become a label)."""
         spans = [(h.start, h.end) for h in hits if h.end > h.start]
         for hit in hits:
             parts: dict[str, str] = {}
@@ -270,9 +270,8 @@ class Detector:
                     parts[label] = text
             hit._labels = []
             hit.name = parts.get("name", "")
-            if "host" in parts:
-                user = parts.get("user", "")
-                hit.detail = f"{parts.get('scheme', '')}://{user + '@' if user else ''}{parts['host']}"
+            if "host" in parts:  # the user name is left out: it is half of the credential
+                hit.detail = f"{parts.get('scheme', '')}://{parts['host']}"
 
 
 def _line_at(data: bytes, pos: int) -> bytes:
