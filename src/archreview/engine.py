@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .analyzers import file_analyzer_classes, repo_analyzer_classes
-from .analyzers.base import RepoContext
+from .analyzers.base import RepoContext, cache_config_key
 from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
@@ -181,7 +181,7 @@ class Engine:
             groups: dict[str, list[FileRef]] = {}
             for ref, role, wanted in candidates:
                 if analyzer.name in wanted:
-                    key = f"{self.config_hashes[analyzer.name]}:{analyzer.cache_variant(ref.path, role, settings)}"
+                    key = cache_config_key(self.config_hashes[analyzer.name], analyzer.cache_variant(ref.path, role, settings))
                     cache_keys[(analyzer.name, ref.path)] = key
                     groups.setdefault(key, []).append(ref)
             if self.cache is None:

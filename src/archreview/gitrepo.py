@@ -10,6 +10,9 @@ to the repository. Blob contents come from one long-lived ``git cat-file
 from __future__ import annotations
 
 import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,8 +173,6 @@ class GitRepo:
         if not oids:
             return {}
         unique = list(dict.fromkeys(oids))
-        import subprocess
-
         proc = subprocess.run(
             ["git", "--git-dir", str(self.git_dir), "cat-file", "--batch-check"],
             input=("\n".join(unique) + "\n").encode(),
@@ -199,12 +200,134 @@ class GitRepo:
             return None
         return data
 
+    # -- history ---------------------------------------------------------
+    def reachable_blobs(self, rev: str) -> Iterator[tuple[str, int, str]]:
+        """``(blob id, size, path)`` of every blob reachable from ``rev``, each
+        once, in ``git rev-list --objects`` order (newest commits first).
+        Objects missing from the repository (shallow or partial clones,
+        damage) are left out."""
+        if rev.startswith("-"):
+            raise RepositoryError(f"bad revision {rev!r}")
+        env = safe_git_env()
+        lister = subprocess.Popen(
+            ["git", "--git-dir", str(self.git_dir), "rev-list", "--objects", "--missing=print", rev],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        checker = subprocess.Popen(
+            [
+                "git", "--git-dir", str(self.git_dir), "cat-file",
+                "--batch-check=%(objecttype) %(objectname) %(objectsize) %(rest)", "--buffer",
+            ],
+            stdin=lister.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        lister.stdout.close()  # the checker owns the pipe now
+        try:
+            for raw in checker.stdout:
+                if not raw.startswith(b"blob "):
+                    continue
+                parts = raw.rstrip(b"\n").split(b" ", 3)
+                if len(parts) < 4 or not parts[3]:
+                    continue
+                yield parts[1].decode(), int(parts[2]), parts[3].decode("utf-8", "surrogateescape")
+        finally:
+            _stop(checker)
+            _stop(lister)
+
+    def iter_blobs(self, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Contents of many blobs through one pipelined ``git cat-file
+        --batch``, in the order asked; ``None`` for a missing object. Stopping
+        early (closing the generator) stops git."""
+        proc = subprocess.Popen(
+            ["git", "--git-dir", str(self.git_dir), "cat-file", "--batch", "--buffer"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=safe_git_env(),
+        )
+        wanted = list(oids)
+
+        def feed() -> None:
+            try:
+                for oid in wanted:
+                    proc.stdin.write(oid.encode() + b"\n")
+                proc.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out = proc.stdout
+        try:
+            for oid in wanted:
+                header = out.readline()
+                if not header:
+                    return
+                fields = header.split()
+                if len(fields) == 2 and fields[1] == b"missing":
+                    yield oid, None
+                    continue
+                size = int(fields[2])
+                data = out.read(size)
+                out.read(1)
+                yield oid, data
+        finally:
+            _stop(proc)
+            writer.join(timeout=5)
+
+    def blob_introductions(self, rev: str, paths: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """For the blobs written at ``paths`` in the history of ``rev``: the
+        oldest commit that wrote each, as ``{blob: (commit, ISO date)}``.
+        Merge commits are not looked into."""
+        paths = sorted(set(paths))
+        if not paths:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(paths), 200):
+            batch = paths[start : start + 200]
+            out = subprocess.run(
+                [
+                    "git", "--git-dir", str(self.git_dir), "log", "--raw", "--no-renames", "--no-abbrev",
+                    "--format=%x00%H %cI", rev, "--", *(f":(literal){p}" for p in batch),
+                ],
+                capture_output=True,
+                env=safe_git_env(),
+                check=False,
+            ).stdout.decode("utf-8", "replace")
+            commit = ("", "")
+            for line in out.splitlines():
+                if line.startswith("\0"):
+                    sha, _, date = line[1:].partition(" ")
+                    commit = (sha, date)
+                elif line.startswith(":") and commit[0]:
+                    meta = line.split("\t", 1)[0].split()
+                    if len(meta) >= 4:
+                        found[meta[3]] = commit  # walking back in time: the last one seen is the oldest
+        return found
+
     def close(self) -> None:
         try:
             self.git.clear_cache()
             self.repo.close()
         except Exception:  # noqa: BLE001 - closing must never fail a scan
             pass
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End a git process we no longer read from."""
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
 
 
 def _environment_overrides() -> dict[str, str]:

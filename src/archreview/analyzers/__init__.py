@@ -14,6 +14,7 @@ FILE_ANALYZERS = (
     "archreview.analyzers.security:SecurityAnalyzer",
     "archreview.analyzers.imports:ImportsAnalyzer",
     "archreview.analyzers.rulefiles:RulesAnalyzer",
+    "archreview.analyzers.secrets:SecretsAnalyzer",
 )
 
 REPO_ANALYZERS: tuple[str, ...] = (
@@ -22,6 +23,7 @@ REPO_ANALYZERS: tuple[str, ...] = (
     "archreview.analyzers.dependencies:DependenciesAnalyzer",
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
     "archreview.analyzers.readiness:ReadinessAnalyzer",
+    "archreview.analyzers.secrets_history:SecretsHistoryAnalyzer",
 )
 
 

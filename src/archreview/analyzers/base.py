@@ -192,6 +192,13 @@ def normalise_code(text: str) -> str:
     return " ".join(text.split())
 
 
+def cache_config_key(config_hash: str, variant: str) -> str:
+    """The configuration part of a per-blob cache key: the settings' hash and
+    the analyzer's ``cache_variant`` for the path (used by the engine, and by
+    analyzers that fill the same cache themselves)."""
+    return f"{config_hash}:{variant}"
+
+
 class FileAnalyzer:
     name: ClassVar[str]
     version: ClassVar[str]

@@ -7,6 +7,12 @@ that change bandit's output). That uses bandit internals
 (``BanditNodeVisitor``, ``BanditTester``), so bandit's version is pinned and
 ``tests/analyzers/test_security.py`` fails when those internals change.
 
+bandit quotes source text: B105-B107 put the password itself in the message,
+and every finding's ``basis`` is the flagged source lines. Both are redacted
+before they leave the analyzer (and so before the cache): string literals of
+the password tests are masked, and any span a secrets rule matches is replaced
+by its redacted preview (``archreview.secretscan.redact``).
+
 Severity mapping (bandit severity x confidence -> our scale)::
 
                  confidence HIGH   MEDIUM   LOW
@@ -24,6 +30,9 @@ import time
 import tokenize
 from typing import Any
 
+from ..secretscan.detect import Detector
+from ..secretscan.pack import load_pack
+from ..secretscan.redact import mask_string_literals, redact_text
 from .base import FileAnalyzer, SourceFile, finding_dict, normalise_code
 from .security_plain import plain_sentence
 
@@ -39,6 +48,8 @@ SEVERITY_MAP = {
     ("LOW", "LOW"): "info",
 }
 EFFORT_BY_SEVERITY = {"critical": 120, "high": 60, "medium": 30, "low": 15, "info": 5}
+#: bandit tests whose findings are about a password written in the code
+PASSWORD_TESTS = {"B105", "B106", "B107"}
 
 
 def map_severity(severity: str, confidence: str) -> str:
@@ -59,11 +70,12 @@ def bandit_version() -> str:
 
 class SecurityAnalyzer(FileAnalyzer):
     name = "security"
-    version = "1"
+    version = "2"
 
     def __init__(self) -> None:
         self._testset = None
         self._visitor_class = None
+        self._redactor: Detector | None = None
 
     def settings(self, config) -> dict[str, Any]:
         section = config.section(self.name)
@@ -96,6 +108,7 @@ class SecurityAnalyzer(FileAnalyzer):
         profile = {"exclude": list(settings["skip"])} if settings["skip"] else {}
         self._testset = test_set.BanditTestSet(conf, profile=profile)
         self._visitor_class = _tree_visitor_class()
+        self._redactor = Detector(load_pack())
 
     def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:
         if self._testset is None:
@@ -113,6 +126,11 @@ class SecurityAnalyzer(FileAnalyzer):
             first, last = min(linerange), max(linerange)
             flagged = "\n".join(file.line_text(n) for n in range(first, min(last, first + 4) + 1))
             cwe = getattr(getattr(issue, "cwe", None), "id", None)
+            message = f"{issue.test_id} {issue.test}: {issue.text}"
+            basis = normalise_code(flagged)
+            if issue.test_id in PASSWORD_TESTS:
+                message, basis = mask_string_literals(message), mask_string_literals(basis)
+            message, basis = redact_text(message, self._redactor), redact_text(basis, self._redactor)
             findings.append(
                 finding_dict(
                     rule=f"security.{issue.test_id}",
@@ -120,10 +138,10 @@ class SecurityAnalyzer(FileAnalyzer):
                     severity=severity,
                     line=issue.lineno,
                     end_line=last if last != issue.lineno else None,
-                    message=f"{issue.test_id} {issue.test}: {issue.text}",
+                    message=message,
                     plain=plain_sentence(issue.test_id),
                     effort_minutes=EFFORT_BY_SEVERITY[severity],
-                    basis=normalise_code(flagged) or f"{issue.test_id}:{issue.text}",
+                    basis=basis or f"{issue.test_id}:{message}",
                     extra={
                         "test_id": issue.test_id,
                         "test_name": issue.test,

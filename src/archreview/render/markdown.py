@@ -35,6 +35,7 @@ def view(result, context) -> dict[str, Any]:
         sum(f.mi * f.sloc for f in source_files) / sloc if sloc else None
     )
     security = [f for f in result.findings if f.area == "security"]
+    secrets = [f for f in result.findings if f.area == "secrets"]
     by_severity = Counter(f.severity for f in result.findings)
     return {
         "result": result,
@@ -47,6 +48,9 @@ def view(result, context) -> dict[str, Any]:
         "weighted_mi": weighted_mi,
         "functions": result.functions[:10],
         "security": security,
+        "secrets": secrets,
+        "secrets_in_history": sum(1 for f in secrets if f.extra.get("history")),
+        "secrets_history": result.sections.get("secrets_history") or {},
         "severity_counts": [(s, by_severity.get(s, 0)) for s in SEVERITIES],
         "architecture": architecture_view(result),
         "low_mi_files": sorted((f for f in source_files if f.sloc >= 50), key=lambda f: f.mi)[:5],

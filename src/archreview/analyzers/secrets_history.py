@@ -1,0 +1,331 @@
+"""Secrets that were committed and later removed: they are still in git, so
+they are still findings.
+
+1. ``git rev-list --objects`` lists every blob reachable from the scanned
+   revision (one pass, no checkout); the blobs of the snapshot itself are left
+   out (the ``secrets`` file analyzer has seen them), as are paths that
+   analyzer does not want, excluded paths and versions larger than
+   ``history_max_file_size``.
+2. Each remaining old version is looked up in the cache, so a version seen
+   in any earlier scan - of history or of a snapshot - costs nothing: old
+   versions in which nothing was found are kept as one compact set per
+   configuration (a ``kv`` entry; most of history is clean, and one row per
+   blob would cost more to write than to scan), the others under the
+   ``secrets`` analyzer's own per-blob key, shared with snapshot scans. The
+   rest are read through one pipelined ``git cat-file --batch`` and scanned
+   with the same detection code, newest history first, until
+   ``history_seconds`` have passed; the next scans check what is left.
+3. The same secret in many versions of a file is one finding, reported at the
+   version that introduced it (the oldest commit that wrote one of those
+   versions, from a ``git log`` limited to those paths). A secret that is
+   still in the scanned files is not reported again.
+4. The findings of a complete pass are kept per revision, so scanning the same
+   revision again costs one cache lookup.
+
+A plain folder has no history; staged-file checks (pre-commit) skip history;
+a shallow clone is checked as far as it reaches, and the result says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import stable_hash
+from ..errors import ConfigError
+from ..gitrepo import GitRepo
+from ..model import Finding
+from .base import RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
+from .secrets import SECTION as CONFIG_SECTION
+from .secrets import SecretsAnalyzer
+
+SECTION = "secrets_history"
+KV_NAMESPACE = "secrets-history"
+KV_CLEAN = "secrets-history-clean"
+EMPTY_OUTPUT: dict[str, Any] = {"findings": [], "metrics": {"secrets": 0}}
+DEFAULT_SECONDS = 20.0
+DEFAULT_MAX_FILE_SIZE = 256 * 1024
+MAX_INTRODUCTION_PATHS = 500
+HISTORY_PLAIN = (
+    "This secret was deleted from the code but stays in the git history, where anyone with a copy of the "
+    "repository can still read it, so it must be revoked."
+)
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    enabled: bool = True
+    seconds: float = DEFAULT_SECONDS
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    @classmethod
+    def from_config(cls, config) -> HistoryOptions:
+        section = config.section(CONFIG_SECTION)
+        enabled = section.get("history", True)
+        seconds = section.get("history_seconds", DEFAULT_SECONDS)
+        size = section.get("history_max_file_size", DEFAULT_MAX_FILE_SIZE)
+        if not isinstance(enabled, bool):
+            raise ConfigError("[tool.archreview.secrets] history must be true or false")
+        for key, value in (("history_seconds", seconds), ("history_max_file_size", size)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"[tool.archreview.secrets] {key} must be a non-negative number")
+        return cls(enabled, float(seconds), min(int(size), config.max_file_size))
+
+
+@dataclass
+class Version:
+    """One old version of a file: a blob not in the snapshot."""
+
+    oid: str
+    size: int
+    path: str
+    role: str
+    key: str  # the configuration part of its cache key
+
+    @property
+    def tag(self) -> str:
+        """Its entry in the set of clean versions: blob id and cache key."""
+        return f"{self.oid} {self.key}"
+
+
+@dataclass
+class Pass:
+    versions_total: int = 0
+    from_cache: int = 0
+    scanned: int = 0
+    too_large: int = 0
+    unreadable: int = 0
+    complete: bool = True
+
+    @property
+    def checked(self) -> int:
+        return self.from_cache + self.scanned
+
+
+class SecretsHistoryAnalyzer(RepoAnalyzer):
+    name = "secrets-history"
+    version = "1"
+
+    def run(self, context: RepoContext) -> RepoOutput:
+        options = HistoryOptions.from_config(context.config)
+        snapshot = context.snapshot
+        if not options.enabled:
+            return _not_checked("off", "git history was not checked for secrets (secrets.history = false)")
+        if snapshot.kind == "directory" or not snapshot.revision:
+            return _not_checked("skipped", "git history was not checked for secrets: this is not a git repository")
+        if snapshot.kind == "index":
+            return _not_checked("skipped", "git history is not checked for secrets when only staged files are checked")
+
+        analyzer = SecretsAnalyzer()
+        settings = analyzer.settings(context.config)
+        analyzer.setup(settings)
+        config_hash = stable_hash(settings)
+        current = {f.blob for f in snapshot.files if f.blob}
+        summary_key = stable_hash(
+            {
+                "revision": snapshot.revision,
+                "snapshot": stable_hash(sorted(current)),
+                "prefix": snapshot.prefix,
+                "settings": config_hash,
+                "versions": [SecretsAnalyzer.version, self.version],
+                "max_file_size": options.max_file_size,
+                "selection": context.config.selection_key(),
+            }
+        )
+        cache = context.cache
+        if cache is not None:
+            stored = cache.get_kv(KV_NAMESPACE, summary_key)
+            if stored is not None:
+                return _from_summary(stored)
+
+        repo = GitRepo(snapshot.root)
+        try:
+            versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options)
+            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options)
+            findings = self._findings(repo, snapshot.revision, versions, outputs, context.findings)
+        finally:
+            repo.close()
+
+        notes = []
+        status = "complete"
+        if snapshot.shallow:
+            status = "partial"
+            notes.append(
+                "git history was checked for secrets only as far as this shallow clone reaches; "
+                "fetch the whole history (fetch-depth: 0) to check all of it"
+            )
+        if not walk.complete:
+            status = "partial"
+            rest = "later scans check the rest (results are cached)" if cache is not None else "run with the cache to check the rest in later scans"
+            notes.append(
+                f"git history: checked {walk.checked:,} of {walk.versions_total:,} old file versions for secrets "
+                f"within the {options.seconds:g} s limit (secrets.history_seconds); {rest}"
+            )
+        section = {
+            "status": status,
+            "revision": snapshot.revision,
+            "versions_total": walk.versions_total,
+            "versions_checked": walk.checked,
+            "from_cache": walk.from_cache,
+            "too_large": walk.too_large,
+            "unreadable": walk.unreadable,
+            "findings": len(findings),
+        }
+        if cache is not None and walk.complete:
+            cache.put_kv(
+                KV_NAMESPACE,
+                summary_key,
+                {"findings": [f.to_dict() for f in findings], "section": {**section, "from_cache": walk.versions_total}, "notes": notes},
+            )
+            cache.flush()
+        return RepoOutput(findings=findings, sections={SECTION: section}, notes=notes)
+
+    # ------------------------------------------------------------------
+    def _versions(self, repo, snapshot, current, analyzer, settings, config_hash, context, options):
+        """Old versions worth reading, newest history first, each blob once."""
+        walk = Pass()
+        seen: set[str] = set()
+        wanted_path: dict[str, tuple[bool, str, str]] = {}
+        versions: list[Version] = []
+        for oid, size, path in repo.reachable_blobs(snapshot.revision):
+            if oid in current or oid in seen:
+                continue
+            if snapshot.prefix and not path.startswith(snapshot.prefix):
+                continue
+            decision = wanted_path.get(path)
+            if decision is None:
+                role = context.selector.role(path)
+                wanted = context.selector.excluded_by(path) is None and analyzer.wants(path, role, settings)
+                key = cache_config_key(config_hash, analyzer.cache_variant(path, role, settings)) if wanted else ""
+                decision = wanted_path[path] = (wanted, role, key)
+            wanted, role, key = decision
+            if not wanted:
+                continue
+            seen.add(oid)
+            walk.versions_total += 1
+            if size > options.max_file_size:
+                walk.too_large += 1
+                continue
+            versions.append(Version(oid, size, path, role, key))
+        return versions, walk
+
+    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options) -> dict[str, dict[str, Any]]:
+        """Per-blob outputs of the ``secrets`` analyzer: cached, or scanned now."""
+        outputs: dict[str, dict[str, Any]] = {}
+        clean_key = f"{analyzer.name} {analyzer.version} {config_hash}"
+        clean: set[str] = set()
+        if cache is not None:
+            clean = set(cache.get_kv(KV_CLEAN, clean_key) or ())
+            by_key: dict[str, list[str]] = {}
+            for version in versions:
+                if version.tag in clean:
+                    outputs[version.oid] = EMPTY_OUTPUT
+                else:
+                    by_key.setdefault(version.key, []).append(version.oid)
+            for key, oids in by_key.items():
+                outputs.update(cache.get_many(analyzer.name, analyzer.version, key, oids))
+        walk.from_cache = len(outputs)
+        missing = [v for v in versions if v.oid not in outputs]
+        by_oid = {v.oid: v for v in missing}
+        new_clean: set[str] = set()
+        deadline = time.monotonic() + options.seconds
+        blobs = repo.iter_blobs([v.oid for v in missing])
+        try:
+            for oid, data in blobs:
+                if time.monotonic() > deadline:
+                    break
+                version = by_oid[oid]
+                output = _analyse(analyzer, settings, version, data)
+                if output is None:
+                    walk.unreadable += 1
+                    continue
+                outputs[oid] = output
+                walk.scanned += 1
+                if cache is None:
+                    continue
+                if output.get("findings") or "skip" in output:
+                    cache.put(analyzer.name, analyzer.version, version.key, oid, output)
+                else:
+                    new_clean.add(version.tag)
+        finally:
+            blobs.close()
+            if cache is not None:
+                if new_clean:
+                    cache.put_kv(KV_CLEAN, clean_key, sorted(clean | new_clean))
+                cache.flush()
+        if walk.scanned + walk.unreadable < len(missing):
+            walk.complete = False
+        return outputs
+
+    def _findings(self, repo, revision, versions, outputs, current_findings) -> list[Finding]:
+        current = {(f.rule, f.path, f.basis) for f in current_findings if f.area == "secrets"}
+        groups: dict[tuple[str, str, str], list[tuple[Version, dict[str, Any]]]] = {}
+        for version in versions:
+            for item in outputs.get(version.oid, {}).get("findings", []):
+                key = (item["rule"], version.path, item.get("basis", ""))
+                if key in current:
+                    continue
+                groups.setdefault(key, []).append((version, item))
+        if not groups:
+            return []
+        paths = {path for _, path, _ in groups}
+        introductions = repo.blob_introductions(revision, paths) if len(paths) <= MAX_INTRODUCTION_PATHS else {}
+        findings = []
+        for (rule, path, basis), members in sorted(groups.items()):
+            dated = [(introductions[v.oid], v, item) for v, item in members if v.oid in introductions]
+            if dated:
+                (commit, date), version, item = min(dated, key=lambda d: d[0][1])
+            else:
+                commit, date = "", ""
+                version, item = members[-1]  # rev-list lists newer history first
+            where = f"; added in commit {commit[:12]} on {date[:10]}" if commit else ""
+            extra = dict(item.get("extra", {}))
+            extra.update({"history": True, "versions": len(members)})
+            if commit:
+                extra.update({"commit": commit, "commit_date": date})
+            findings.append(
+                Finding(
+                    rule=rule,
+                    area="secrets",
+                    severity=item["severity"],
+                    path=path,
+                    line=item.get("line", 0),
+                    message=f"{item['message']} - removed from the code but still in git history{where}",
+                    plain=HISTORY_PLAIN,
+                    effort_minutes=item.get("effort_minutes", 60),
+                    basis=f"history|{basis}",
+                    extra=extra,
+                )
+            )
+        return findings
+
+
+def _analyse(analyzer: SecretsAnalyzer, settings, version: Version, data: bytes | None) -> dict[str, Any] | None:
+    """The same analysis the engine runs on a snapshot file; None when the
+    object cannot be read."""
+    if data is None:
+        return None
+    file = SourceFile(version.path, version.oid, version.role, data)
+    try:
+        file.check_content()
+    except SkipFile as exc:
+        return {"skip": exc.reason}
+    try:
+        return analyzer.analyze(file, settings)
+    except SkipFile as exc:
+        return {"skip": exc.reason}
+    except RuntimeError:
+        return None
+
+
+def _not_checked(status: str, note: str) -> RepoOutput:
+    return RepoOutput(sections={SECTION: {"status": status, "reason": note}}, notes=[note])
+
+
+def _from_summary(stored: dict[str, Any]) -> RepoOutput:
+    return RepoOutput(
+        findings=[Finding.from_dict(f) for f in stored.get("findings", [])],
+        sections={SECTION: stored.get("section", {})},
+        notes=list(stored.get("notes", [])),
+    )

@@ -1,0 +1,73 @@
+"""The keyword prefilter: where in a file any rule's keywords occur.
+
+One Aho-Corasick pass over the lower-cased bytes finds every keyword of every
+rule at once (``ahocorasick_rs``, a compiled extension). Where that package is
+missing, ``bytes.find`` per keyword gives the same answer more slowly.
+Keywords marked case-sensitive are checked against the original bytes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+try:  # pragma: no cover - which branch runs depends on the installation
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover
+    ahocorasick_rs = None
+
+#: occurrences of one keyword beyond which a file is not searched further for it
+MAX_HITS_PER_KEYWORD = 5000
+
+
+class KeywordIndex:
+    """Maps each distinct keyword to the rules that use it."""
+
+    def __init__(self, rules, use_automaton: bool | None = None):
+        owners: dict[bytes, list[tuple[int, bytes | None]]] = defaultdict(list)
+        for index, rule in enumerate(rules):
+            for word in rule.keywords:
+                owners[word].append((index, None))
+            for word in rule.keywords_case:
+                owners[word.lower()].append((index, word))
+        self.words = list(owners)
+        self.owners = [owners[w] for w in self.words]
+        if use_automaton is None:
+            use_automaton = ahocorasick_rs is not None
+        self._automaton = None
+        if use_automaton and self.words:
+            if ahocorasick_rs is None:
+                raise RuntimeError("ahocorasick_rs is not installed")
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(self.words)
+
+    @property
+    def uses_automaton(self) -> bool:
+        return self._automaton is not None
+
+    def find(self, data: bytes, lowered: bytes) -> dict[int, list[int]]:
+        """{rule index: sorted start offsets of its keywords}."""
+        found: dict[int, list[int]] = defaultdict(list)
+        for word_index, start in self._occurrences(lowered):
+            word = self.words[word_index]
+            for rule_index, exact in self.owners[word_index]:
+                if exact is not None and data[start : start + len(word)] != exact:
+                    continue
+                found[rule_index].append(start)
+        for positions in found.values():
+            positions.sort()
+        return found
+
+    def _occurrences(self, lowered: bytes):
+        if self._automaton is not None:
+            counts: dict[int, int] = defaultdict(int)
+            for word_index, start, _end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
+                counts[word_index] += 1
+                if counts[word_index] <= MAX_HITS_PER_KEYWORD:
+                    yield word_index, start
+            return
+        for word_index, word in enumerate(self.words):
+            start = lowered.find(word)
+            count = 0
+            while start != -1 and count < MAX_HITS_PER_KEYWORD:
+                yield word_index, start
+                count += 1
+                start = lowered.find(word, start + 1)

@@ -1,0 +1,140 @@
+"""Secrets removed from the code but still in git history."""
+
+from __future__ import annotations
+
+import subprocess
+
+from gitfixture import git_env
+from secretfakes import Fakes
+
+from archreview.analyzers import secrets as secrets_module
+from archreview.analyzers.secrets_history import SECTION
+from archreview.config import parse_config
+from archreview.gitrepo import GitRepo
+from archreview.scan import run_scan
+
+F = Fakes(5)
+
+
+def scan(path, section=None, **kwargs):
+    config = parse_config({"secrets": section or {}}, "test")
+    result, _, _ = run_scan(path, config=config, **kwargs)
+    return result
+
+
+def history(result):
+    return [f for f in result.findings if f.area == "secrets" and f.extra.get("history")]
+
+
+def build(git_repo):
+    token, password = F.github_token(), F.password()
+    added = git_repo.commit({"README.md": "app\n", "deploy.py": f'GITHUB_TOKEN = "{token}"\n'}, date="2024-03-01")
+    git_repo.commit({"deploy.py": f'GITHUB_TOKEN = "{token}"\nREGION = "eu"\n'}, date="2024-03-05")
+    git_repo.commit({"deploy.py": None}, date="2024-04-01", message="remove deploy script")
+    git_repo.commit({"settings.py": f'DB_PASSWORD = "{password}"\n'}, date="2024-05-01")
+    git_repo.commit({"settings.py": 'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, date="2024-06-01")
+    return token, password, added
+
+
+def test_deleted_and_edited_out_secrets_are_found_with_their_commit(git_repo):
+    token, password, added = build(git_repo)
+    result = scan(git_repo.path)
+    found = sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(result))
+    assert found == [("secrets.github-token", "deploy.py", 1, 2), ("secrets.secret-assignment", "settings.py", 1, 1)]
+    github = next(f for f in history(result) if f.path == "deploy.py")
+    assert github.extra["commit"] == added
+    assert github.message.startswith("GitHub token ghp_**************** assigned to GITHUB_TOKEN - removed from the code but still in git history")
+    assert f"added in commit {added[:12]} on 2024-03-01" in github.message
+    assert github.severity == "critical" and github.basis.startswith("history|") and github.fingerprint
+    for finding in history(result):
+        assert token not in str(finding.to_dict()) and password not in str(finding.to_dict())
+    assert result.sections[SECTION]["status"] == "complete"
+    assert result.sections[SECTION]["versions_total"] == 3
+
+
+def test_a_secret_still_in_the_code_is_not_reported_again(git_repo):
+    token = F.github_token()
+    git_repo.commit({"deploy.py": f'GITHUB_TOKEN = "{token}"\n'}, date="2024-03-01")
+    git_repo.commit({"deploy.py": f'GITHUB_TOKEN = "{token}"\nREGION = "eu"\n'}, date="2024-03-05")
+    result = scan(git_repo.path)
+    assert history(result) == []
+    assert [f.rule for f in result.findings if f.area == "secrets"] == ["secrets.github-token"]
+
+
+def test_second_scan_reads_the_cache_not_git(git_repo, tmp_path, monkeypatch):
+    build(git_repo)
+    cache = tmp_path / "cache"
+    first = scan(git_repo.path, cache_dir=cache)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("history was listed again")
+
+    monkeypatch.setattr(GitRepo, "reachable_blobs", refuse)
+    second = scan(git_repo.path, cache_dir=cache)
+    assert [f.to_dict() for f in history(second)] == [f.to_dict() for f in history(first)]
+    assert second.sections[SECTION]["status"] == "complete"
+
+
+def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
+    build(git_repo)
+    cache = tmp_path / "cache"
+    scan(git_repo.path, cache_dir=cache)
+    git_repo.commit({"notes.txt": "nothing secret\n", "app.py": "print('hi')\n"}, date="2024-07-01")
+    # settings.py changes too: the version the first scan read becomes history,
+    # and comes from that scan's cache entry
+    git_repo.commit({"notes.txt": "still nothing\n", "app.py": "print('hello')\n", "settings.py": "import os\n"}, date="2024-07-02")
+    seen = []
+    original = secrets_module.SecretsAnalyzer.analyze
+
+    def counting(self, file, settings):
+        seen.append(file.path)
+        return original(self, file, settings)
+
+    monkeypatch.setattr(secrets_module.SecretsAnalyzer, "analyze", counting)
+    result = scan(git_repo.path, cache_dir=cache)
+    assert len(history(result)) == 2
+    section = result.sections[SECTION]
+    assert section["versions_total"] == 6 and section["from_cache"] == 4
+    # new old versions and the snapshot's changed files, each read once
+    assert seen.count("notes.txt") == 2 and seen.count("settings.py") == 1 and "deploy.py" not in seen
+
+
+def test_time_budget_leaves_a_partial_result_that_later_scans_finish(git_repo, tmp_path):
+    build(git_repo)
+    cache = tmp_path / "cache"
+    partial = scan(git_repo.path, {"history_seconds": 0}, cache_dir=cache)
+    assert partial.sections[SECTION]["status"] == "partial"
+    assert any("later scans check the rest" in n for n in partial.coverage.notes)
+    full = scan(git_repo.path, cache_dir=cache)
+    assert full.sections[SECTION]["status"] == "complete" and len(history(full)) == 2
+
+
+def test_history_off_plain_folder_and_staged_checks_say_so(git_repo, tmp_path):
+    build(git_repo)
+    off = scan(git_repo.path, {"history": False})
+    assert history(off) == [] and off.sections[SECTION]["status"] == "off"
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "app.py").write_text("x = 1\n")
+    plain = scan(folder)
+    assert plain.sections[SECTION]["status"] == "skipped"
+    assert any("not a git repository" in n and "secrets" in n for n in plain.coverage.notes)
+
+
+def test_shallow_clone_is_checked_as_far_as_it_reaches(git_repo, tmp_path):
+    build(git_repo)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{git_repo.path}", str(clone)], check=True, env=git_env(), capture_output=True
+    )
+    result = scan(clone)
+    assert result.sections[SECTION]["status"] == "partial"
+    assert any("shallow clone" in n for n in result.coverage.notes)
+    # the edited-out password is within the last two commits; the deleted token is not
+    assert [f.path for f in history(result)] == ["settings.py"]
+
+
+def test_without_cache_history_still_works(git_repo):
+    build(git_repo)
+    result = scan(git_repo.path, use_cache=False)
+    assert len(history(result)) == 2
