@@ -1,0 +1,44 @@
+"""A second line of defence against secrets in what we print.
+
+Analyzers never put a secret value into a finding (only a redacted preview).
+The human-readable formats print only rule, path, line, message and plain
+sentence of a finding - never ``basis`` or ``extra`` - and pass the text that
+comes from the scanned files (readiness quotes, messages of secrets findings)
+through :func:`mask`, which hides anything shaped like a credential.
+"""
+
+from __future__ import annotations
+
+import re
+
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
+_TOKEN = re.compile(r"[A-Za-z0-9+/_\-=.]{20,}")
+_ASSIGNMENT = re.compile(
+    r"(?i)\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|dsn|credential)s?[\w.-]*)"
+    r"(\s*[:=]\s*|\s*=>\s*)([\"'])([^\s\"']{4,})\3"
+)
+
+
+def _looks_random(token: str) -> bool:
+    if "****" in token or token.count("/") >= 2 or token.count(".") >= 2:
+        return False  # already redacted, or a path / dotted name
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", token):
+        return False  # snake_case or CONSTANT_CASE name
+    classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
+    return classes >= 3 or (classes >= 2 and any(c.isdigit() for c in token) and len(token) >= 32)
+
+
+def _hide(value: str) -> str:
+    return value[:4] + "*" * max(4, min(16, len(value) - 4))
+
+
+def mask(text: str | None) -> str:
+    """``text`` with credential-shaped parts replaced by ``abcd****``."""
+    if not text:
+        return ""
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)}:****@", str(text))
+    text = _ASSIGNMENT.sub(
+        lambda m: m.group(0) if "****" in m.group(4) else f"{m.group(1)}{m.group(2)}{m.group(3)}****{m.group(3)}",
+        text,
+    )
+    return _TOKEN.sub(lambda m: _hide(m.group(0)) if _looks_random(m.group(0)) else m.group(0), text)
