@@ -10,11 +10,13 @@ still open (:func:`follow_up`).
 Order: worst severity first, then area (secrets, security, dependencies,
 readiness, architecture, complexity, activity), then the cheaper action. The
 first :data:`PER_WINDOW` actions go into the first 30 days, the next into days
-31-60, then 61-90; findings for information only never enter the plan.
+31-60, then 61-90 (with fewer than 12 actions, they are spread evenly over the
+three windows); findings for information only never enter the plan.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -147,8 +149,9 @@ def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> li
             )
         )
     actions.sort(key=priority)
+    per_window = min(PER_WINDOW, math.ceil(len(actions) / len(WINDOWS)))
     for index, action in enumerate(actions):
-        window = index // PER_WINDOW
+        window = index // per_window
         action.horizon = WINDOWS[window] if window < len(WINDOWS) else 0
     return actions
 

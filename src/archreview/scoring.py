@@ -7,9 +7,10 @@ way. ``docs/scoring.md`` explains each number for a reader of the report.
 * effort per finding: ``[tool.archreview.effort]`` override (rule id, then the
   longest rule prefix, then the area) -> the analyzer's own estimate ->
   :data:`DEFAULT_EFFORT` (rule prefix) -> :data:`EFFORT_BY_SEVERITY`;
-* debt = sum of effort; debt ratio = debt / (product lines x 30 min), where
-  product lines are the source lines of code (sloc) of the analysed product
-  files (tests left out), as in SonarQube's SQALE model;
+* debt = sum of effort; debt ratio = debt / (lines x 30 min), where lines
+  are the source lines of code (sloc) of the analysed product files (and of
+  the test files when findings in tests are reported), as in SonarQube's
+  SQALE model;
 * SQALE grade of a ratio: A <= 5 %, B <= 10 %, C <= 20 %, D <= 50 %, E above;
 * security and secrets: the worse of the SQALE grade and the worst open
   severity (critical E, high D, medium C, low B);
@@ -196,8 +197,18 @@ def grade_change(old: str | None, new: str | None) -> int:
     return GRADES.index(old) - GRADES.index(new)
 
 
-def product_lines(result: ScanResult) -> int:
-    return sum(f.sloc for f in result.files if f.role == "source")
+def product_lines(result: ScanResult) -> tuple[int, str]:
+    """Lines the debt ratio is measured against, and what they are: the sloc
+    of the analysed product files, plus the test files' when the checks were
+    set to report findings in tests (debt and lines then cover the same code)."""
+    tests = {f.path for f in result.files if f.role == "test"}
+    product = sum(f.sloc for f in result.files if f.role == "source")
+    if tests and any(f.path in tests for f in result.findings):
+        return product + sum(f.sloc for f in result.files if f.role == "test"), (
+            "source lines of code (sloc) of the analysed product and test files "
+            "(the checks reported findings in tests)"
+        )
+    return product, "source lines of code (sloc) of the analysed product files, tests left out"
 
 
 def area_checked(result: ScanResult, area: str) -> bool:
@@ -296,7 +307,7 @@ def evaluate(result: ScanResult, config=None, settings: ScoringSettings | None =
     from .plan import build_actions, plan_items
 
     settings = settings or ScoringSettings.from_config(config)
-    lines = product_lines(result)
+    lines, lines_basis = product_lines(result)
     minutes_by_area: dict[str, int] = {}
     count_by_area: dict[str, int] = {}
     worst_by_area: dict[str, str] = {}
@@ -357,7 +368,7 @@ def evaluate(result: ScanResult, config=None, settings: ScoringSettings | None =
     scores = {
         "method": {
             "lines": lines,
-            "lines_basis": "source lines of code (sloc) of the analysed product files, tests left out",
+            "lines_basis": lines_basis,
             "minutes_per_line": MINUTES_PER_LINE,
             "minutes_per_day": MINUTES_PER_DAY,
             "day_rate": settings.day_rate,

@@ -59,7 +59,7 @@ def area_debt_svg(rows: list[tuple[str, float, str]], width: int = 640) -> str:
     rows = [r for r in rows if r[1] > 0]
     if not rows:
         return ""
-    label_w, right, row_h = 170, 70, 26
+    label_w, right, row_h = 150, 56, 22
     height = row_h * len(rows) + 8
     most = max(v for _, v, _ in rows)
     plot_w = width - label_w - right

@@ -14,14 +14,16 @@ from ..scoring import Evaluation, ScoringSettings, evaluate
 CHART_MONTHS = 12
 
 
-def month_of(result: ScanResult) -> str:
+def month_of(result: ScanResult, current: bool = False) -> str:
     """``YYYY-MM`` the result describes: the month the history store filed it
-    under when it says so, else the revision's date, else the scan date."""
+    under when it says so; else, for this month's result, the month it was
+    scanned in, and for a stored one, the month of the revision it scanned
+    (a backfilled month is scanned long after)."""
     for holder in (result.sections.get("history"), result.sections, result.repository):
         if isinstance(holder, dict) and isinstance(holder.get("month"), str):
             return holder["month"][:7]
-    date = result.repository.get("revision_date") or result.scanned_at or ""
-    return str(date)[:7]
+    date = result.scanned_at if current else (result.repository.get("revision_date") or result.scanned_at)
+    return str(date or "")[:7]
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Month:
 def earlier_months(result: ScanResult, history: list[Any], settings: ScoringSettings) -> list[Month]:
     """Stored months before this result's month, oldest first, one per month
     (the last stored wins), each scored with today's settings so months compare."""
-    current = month_of(result)
+    current = month_of(result, current=True)
     by_month: dict[str, ScanResult] = {}
     for item in history or []:
         if isinstance(item, dict):

@@ -24,6 +24,6 @@ def render(result, context) -> str:
     ]
     return environment(autoescape=True).get_template("report.html.j2").render(
         v=view,
-        trend_svg=Markup(debt_trend_svg(view.chart)) if len(view.chart) >= 2 else "",
-        area_svg=Markup(area_debt_svg(area_rows)),
+        trend_svg=Markup(debt_trend_svg(view.chart, width=420, height=200)) if len(view.chart) >= 2 else "",
+        area_svg=Markup(area_debt_svg(area_rows, width=420)),
     )

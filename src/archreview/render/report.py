@@ -38,8 +38,9 @@ from .formatting import (
     effort_text,
     join_words,
     money_text,
-    number_word,
     month_label,
+    nice_ceiling,
+    number_word,
     percent,
 )
 from .history_view import CHART_MONTHS, Month, changes, earlier_months, month_of, plan_follow_up
@@ -223,7 +224,7 @@ def build(result: ScanResult, context) -> ReportView:
     client = _text_setting(config, "client")
     reviewer = _text_setting(config, "reviewer")
     repo = result.repository.get("name") or "repository"
-    month = month_of(result)
+    month = month_of(result, current=True)
     subtitle = [f"{month_label(month)} review of {repo}"]
     if result.revision:
         date = (result.repository.get("revision_date") or "")[:10]
@@ -322,9 +323,11 @@ def _action_view(action: Action) -> ActionView:
         why=action.why,
         effort=effort_text(action.minutes),
         effort_days=(
-            f"{effort_text(action.minutes)} ({days_exact(action.minutes)})"
-            if action.minutes < MINUTES_PER_DAY
-            else days_exact(action.minutes)
+            days_exact(action.minutes)
+            if action.minutes >= MINUTES_PER_DAY
+            else f"{effort_text(action.minutes)} ({days_exact(action.minutes)})"
+            if action.minutes >= 60
+            else effort_text(action.minutes)
         ),
         done_when=action.done_when,
         area=AREA_NAMES.get(action.area, action.area),
@@ -365,6 +368,9 @@ def _verdict(result, current: Evaluation, previous: Month | None, overall_trend:
     if not result.findings:
         checked = f"{lines:,} lines of product code" if lines else "the repository"
         sentences.append(f"We checked {checked} and found nothing that needs fixing.")
+        if not_checked:
+            done = [AREA_NAMES[a].lower() for a in AREAS if scores["areas"][a]["checked"]]
+            sentences.append(f"This review looked at {join_words(done, 7)} only.")
     else:
         action = top[0] if top else None
         if action is not None:
@@ -394,13 +400,13 @@ def _change_sentences(change, current: Evaluation, months: list[Month]) -> list[
         f"{change.fixed:,} fixed and {change.still_open:,} still open."
     ]
     before, now = change.previous_minutes / MINUTES_PER_DAY, minutes / MINUTES_PER_DAY
-    if abs(now - before) < 0.05:
-        sentences.append(f"The debt stayed at {days_text(minutes)}.")
+    if round(before, 1) == round(now, 1):
+        sentences.append(f"The debt stayed at {now:,.1f} developer-days.")
     else:
         went = "went down" if now < before else "went up"
-        sentences.append(f"The debt {went} from {days_text(change.previous_minutes)} to {days_text(minutes)}.")
-    if len(months) >= 2:
-        sentences.append(f"The chart shows the debt over the last {len(months) + 1} months.")
+        sentences.append(f"The debt {went} from {before:,.1f} to {now:,.1f} developer-days.")
+    if months:
+        sentences.append(f"The chart shows the debt over the last {min(len(months) + 1, CHART_MONTHS)} months.")
     return sentences
 
 
@@ -707,6 +713,8 @@ def _vendors(items: Any) -> list[tuple[str, str]]:
 
 # -- plan follow-up -----------------------------------------------------------
 def _follow(view: ReportView, result: ScanResult, previous: Month | None, change) -> None:
+    """Last month's plan: totals in a sentence; in the table the items that were
+    due in the first 30 days, and any other item with progress."""
     items = plan_follow_up(result, previous, change)
     view.follow_up = [
         {
@@ -716,6 +724,7 @@ def _follow(view: ReportView, result: ScanResult, previous: Month | None, change
             "horizon": item.get("horizon", 0),
         }
         for item in items
+        if item.get("horizon") == WINDOWS[0] or item["status"] != "not done"
     ]
     if previous is None:
         return
@@ -723,10 +732,12 @@ def _follow(view: ReportView, result: ScanResult, previous: Month | None, change
         view.follow_up_sentence = f"The {month_label(previous.month)} report had no plan to check."
         return
     done = sum(1 for i in items if i["status"] == "done")
-    view.follow_up_sentence = (
-        f"Of the {count_text(len(items), 'item')} planned in {month_label(previous.month)}, "
-        f"{done} {'is' if done == 1 else 'are'} done."
-    )
+    partly = sum(1 for i in items if i["status"] == "partly done")
+    text = f"Of the {count_text(len(items), 'item')} planned in {month_label(previous.month)}, "
+    text += f"{number_word(done) if done else 'none'} {'is' if done <= 1 else 'are'} done"
+    if partly:
+        text += f" and {number_word(partly)} {'is' if partly == 1 else 'are'} partly done"
+    view.follow_up_sentence = text + ". The table shows the items that were due in the first 30 days, and any other progress."
 
 
 # -- appendix -----------------------------------------------------------------
@@ -779,7 +790,7 @@ def _coverage(result: ScanResult) -> list[str]:
     ]
     if c.excluded:
         by = ", ".join(f"{label} ({n:,})" for label, n in sorted(c.excluded_by.items()))
-        lines.append(f"{c.excluded:,} files left out on purpose: {by}.")
+        lines.append(f"{count_text(c.excluded, 'file')} left out on purpose: {by}.")
     lines.append(
         f"{count_text(len(c.skipped), 'file')} could not be analysed (listed below)."
         if c.skipped
@@ -816,7 +827,7 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         "Trend: better or worse when the grade moved; with the same grade, when the debt moved by 10 % or more. "
         "Earlier months are scored again with today's settings so that months compare.",
         "Plan: findings are grouped into actions (at most 25 findings each, worst first), ordered by severity, "
-        "then area, then effort; four per 30 days. An action is done when none of its findings is still open.",
+        "then area, then effort; up to four per 30 days. An action is done when none of its findings is still open.",
     ]
     if settings.effort:
         overrides = ", ".join(f"{k} = {v}" for k, v in sorted(settings.effort.items()))
