@@ -80,3 +80,11 @@ def earlier_month(result: ScanResult, month: str, drop: int = 0) -> ScanResult:
     out.scanned_at = f"{month}-28T13:00:00+00:00"
     out.revision = "5b1c0e2d9a7f3c44e8b61d2a0f9e7c3b1a2d4e6f"
     return out
+
+
+def with_history(name: str = "midsize.json") -> tuple[ScanResult, list[ScanResult]]:
+    """A result and two earlier months (June and July), oldest first."""
+    august = load(name)
+    july = earlier_month(august, "2026-07")
+    june = earlier_month(july, "2026-06", drop=20)
+    return august, [june, july]

@@ -604,8 +604,9 @@ def _readiness(view: ReportView, items: Any) -> None:
         view.readiness_sentence = "Every safety net we look for was found in the repository."
     else:
         view.readiness_sentence = (
-            f"We found no sign of {join_words([r.name.lower() for r in absent], 6)} in the repository. "
-            "If these are set up outside the code, keep a note of it in the repository so the next review sees it."
+            f"We found no sign of {join_words([r.name.lower() for r in absent], 6)} in the code. "
+            "If they exist outside the code, add a short note about them to the repository. "
+            "Then the next review will see them."
         )
 
 
@@ -617,8 +618,7 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
     names = sorted({str(d.get("name")) for d in deps if d.get("name")})
     sentences = []
     if names:
-        where = f", listed in {join_words([f'{p}' for p in files], 3)}" if files else ""
-        sentences.append(f"The product uses {count_text(len(names), 'outside library', 'outside libraries')}{where}.")
+        sentences.append(f"The product uses {count_text(len(names), 'outside library', 'outside libraries')}.")
     elif view.dependencies_checked:
         sentences.append("We found no list of outside libraries in the repository.")
     vulnerable = [f for f in findings if f.rule == "deps.vulnerable"]
@@ -633,8 +633,8 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
             row["worst"] = f.severity
     if packages:
         sentences.append(
-            f"{count_text(len(packages), 'library has', 'libraries have')} publicly known security holes. "
-            "Attackers scan for these, so upgrade them first."
+            f"{count_text(len(packages), 'library has', 'libraries have')} known security holes. "
+            "Attackers look for these, so upgrade them first."
         )
     elif view.dependencies_checked and names:
         sentences.append("None of them has a known security hole.")

@@ -19,13 +19,25 @@ _ASSIGNMENT = re.compile(
 )
 
 
+def _mixed(part: str) -> bool:
+    return len(part) >= 8 and bool(re.search(r"[a-z]", part) and re.search(r"[A-Z]", part) and re.search(r"[0-9]", part))
+
+
 def _looks_random(token: str) -> bool:
-    if "****" in token or token.count("/") >= 2 or token.count(".") >= 2:
-        return False  # already redacted, or a path / dotted name
+    if "****" in token:
+        return False  # already redacted
+    if any(_mixed(part) for part in re.split(r"[/.]", token)):
+        return True  # base64-like, even with slashes in it
+    if len(token) >= 30 and "." not in token and re.search(r"[a-z]", token) and re.search(r"[A-Z]", token):
+        return True  # long mixed-case run with no dot: a key, not a path or a name
+    if token.count("/") >= 2 or token.count(".") >= 2:
+        return False  # a path or a dotted name
     if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", token):
         return False  # snake_case or CONSTANT_CASE name
-    classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
-    return classes >= 3 or (classes >= 2 and any(c.isdigit() for c in token) and len(token) >= 32)
+    has_digit = any(c.isdigit() for c in token)
+    has_letter = any(c.isalpha() for c in token)
+    has_upper = any(c.isupper() for c in token)
+    return has_digit and has_letter and (has_upper or len(token) >= 32)
 
 
 def _hide(value: str) -> str:
@@ -36,7 +48,7 @@ def mask(text: str | None) -> str:
     """``text`` with credential-shaped parts replaced by ``abcd****``."""
     if not text:
         return ""
-    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)}:****@", str(text))
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}****:****@", str(text))
     text = _ASSIGNMENT.sub(
         lambda m: m.group(0) if "****" in m.group(4) else f"{m.group(1)}{m.group(2)}{m.group(3)}****{m.group(3)}",
         text,

@@ -156,7 +156,7 @@ def _dump(document: dict[str, Any]) -> str:
 
 def render(result, context) -> str:
     settings = ScoringSettings.from_config(getattr(context, "config", None))
-    limit = MAX_RESULTS
+    limit = min(MAX_RESULTS, sum(1 for f in result.findings if f.path))
     while True:
         document, _ = build(result, limit, settings)
         text = _dump(document)
