@@ -126,7 +126,7 @@ def test_printed_in_a_browser(tmp_path):
     result, history = with_history()
     page = html(result, history)
     before_appendix = page[: page.index('<div class="appendix">')] + "</main></body></html>"
-    assert printed_pages(before_appendix, tmp_path, "main") <= 3  # two pages and a bit with last month's follow-up
+    assert printed_pages(before_appendix, tmp_path, "main") <= 2  # with last month's follow-up and both charts
     first = html(load("midsize.json"))
     assert printed_pages(first[: first.index('<div class="appendix">')] + "</main></body></html>", tmp_path, "first") <= 2
     clean = html(load("clean.json"))

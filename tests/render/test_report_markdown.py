@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import re
-import sys
-import types
 
 import pytest
 import textstat
@@ -107,8 +105,10 @@ def test_top_actions_say_what_why_effort_and_done():
 
 def test_about_two_pages_before_the_appendix():
     result, history = with_history()
-    words = len(main_part(markdown(result, history)).split())
-    assert words <= 1300  # two printed pages; the HTML report is measured in a browser in test_report_html
+    main = main_part(markdown(result, history))
+    assert main.count("```mermaid") == 2  # the debt trend and the package diagram
+    words = len(re.sub(r"```.*?```", "", main, flags=re.S).split())
+    assert words <= 1250  # two printed pages with the charts; the HTML report is printed in a browser in test_report_html
     assert len(main_part(markdown(load("clean.json"))).split()) <= 400
 
 
@@ -233,31 +233,19 @@ def test_money_uses_the_day_rate_and_says_when_it_is_the_default():
     assert "Money is developer-days at 650 EUR a day." in own
 
 
-def test_architecture_part_uses_the_diagram_functions_when_present(monkeypatch):
+def test_architecture_part_only_when_the_section_exists():
+    from archreview.render.diagrams import architecture_paragraph
+
     result = load("midsize.json")
-    calls = []
-
-    def package_diagram(section):
-        calls.append(len(section["packages"]))
-        return "flowchart LR\n    p0[\"saleor.checkout\"] --> p1[\"saleor.order\"]"
-
-    def architecture_paragraph(section):
-        return "The code is organised in 15 parts; checkout and order depend on each other."
-
-    module = types.ModuleType("archreview.render.diagrams")
-    module.package_diagram = package_diagram
-    module.architecture_paragraph = architecture_paragraph
-    monkeypatch.setitem(sys.modules, "archreview.render.diagrams", module)
     text = markdown(result)
     part = text.split("### How the code is organised")[1].split("## 5.")[0]
-    assert "The code is organised in 15 parts; checkout and order depend on each other." in part
-    assert "```mermaid\nflowchart LR\n" in part
-    assert calls == [15]
-    assert "| saleor.checkout, saleor.order, saleor.payment |" in text  # appendix F
-
-
-def test_architecture_part_without_the_diagram_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "archreview.render.diagrams", None)  # import fails
-    text = markdown(load("midsize.json"))
-    assert "The code is organised in 15 parts. 2 groups of parts depend on each other in a loop" in text
-    assert "flowchart" not in text
+    assert architecture_paragraph(result.sections["architecture"]) in part
+    assert "depend on each other in a loop" in part
+    diagram = re.search(r"```mermaid\n(flowchart LR\n.*?)```", part, flags=re.S).group(1)
+    assert "saleor.checkout" in diagram and "linkStyle" in diagram  # the loops are drawn in red
+    appendix = text.split("### Appendix F. Structure")[1].split("### Appendix G")[0]
+    assert "| package | 3 | saleor.checkout → saleor.order → saleor.payment → saleor.checkout | `saleor/checkout/complete_checkout.py:40` |" in appendix
+    assert "- `saleor/order/actions.py`: complexity 212; used by 18, uses 27 other modules" in appendix
+    without = markdown(without_sections(result, "architecture"))
+    assert "How the code is organised" not in without and "flowchart" not in without
+    assert "The structure check did not run." in without

@@ -1,58 +1,49 @@
-"""How the code is organised: the package diagram and paragraph that
-``render/diagrams.py`` draws from the ``architecture`` section, shown only
-when that section exists."""
+"""How the code is organised: the package diagram and paragraph of
+``render/diagrams.py``, the loops with the import to start untangling at, and
+the complex modules many others depend on. Shown only when the result has an
+``architecture`` section."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from .formatting import count_text
+from .diagrams import architecture_paragraph, package_diagram
 
-DIAGRAM_FUNCTIONS = ("package_diagram", "mermaid_flowchart", "flowchart")
-PARAGRAPH_FUNCTIONS = ("architecture_paragraph", "plain_paragraph", "paragraph")
-
-
-def _call(module, names: tuple[str, ...], section: dict[str, Any]) -> str | None:
-    for name in names:
-        function = getattr(module, name, None)
-        if callable(function):
-            try:
-                value = function(section)
-            except Exception:  # noqa: BLE001 - a drawing problem must not lose the report
-                return None
-            return value if isinstance(value, str) and value.strip() else None
-    return None
+LOOPS_SHOWN = 10
+HOTSPOTS_SHOWN = 5
 
 
-def _fallback_paragraph(section: dict[str, Any]) -> str:
-    packages = section.get("packages") or []
-    loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("level") == "package"]
-    text = f"The code is organised in {count_text(len(packages), 'part')}."
-    if loops:
-        text += f" {count_text(len(loops), 'group')} of parts depend on each other in a loop, which makes changes there risky."
-    return text
+def _safe(function, section: dict[str, Any]) -> str | None:
+    try:
+        return function(section)
+    except (KeyError, TypeError, AttributeError, ValueError):  # a malformed stored section must not lose the report
+        return None
 
 
 def part(section: Any) -> dict[str, Any] | None:
-    """``{"paragraph", "mermaid", "loops"}`` or None when there is no section."""
     if not isinstance(section, dict) or not section:
         return None
-    try:
-        diagrams = import_module("archreview.render.diagrams")
-    except ImportError:
-        diagrams = None
-    paragraph = _call(diagrams, PARAGRAPH_FUNCTIONS, section) if diagrams else None
-    mermaid = _call(diagrams, DIAGRAM_FUNCTIONS, section) if diagrams else None
-    loops = []
-    for cycle in section.get("cycles") or []:
-        if isinstance(cycle, dict) and cycle.get("level") == "package" and cycle.get("kind", "import") == "import":
-            members = [str(m) for m in cycle.get("members") or []]
-            path = [str(m) for m in cycle.get("cycle") or members]
-            loops.append({"members": members, "path": " → ".join(path)})
+    loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("kind", "import") == "import"]
+    loops.sort(key=lambda c: (c.get("level") != "package", -int(c.get("size") or 0)))
+    rows = []
+    for cycle in loops[:LOOPS_SHOWN]:
+        steps = [s for s in cycle.get("steps") or [] if isinstance(s, dict)]
+        first = steps[0] if steps else {}
+        rows.append(
+            {
+                "level": cycle.get("level", ""),
+                "size": cycle.get("size") or len(cycle.get("members") or []),
+                "members": [str(m) for m in cycle.get("members") or []],
+                "path": " → ".join(str(m) for m in cycle.get("cycle") or cycle.get("members") or []),
+                "first": f"{first.get('path')}:{first.get('line')}" if first.get("path") else "",
+            }
+        )
+    metrics = section.get("metrics") if isinstance(section.get("metrics"), dict) else {}
+    hotspots = [h for h in metrics.get("hotspots") or [] if isinstance(h, dict) and h.get("path")]
     return {
-        "paragraph": paragraph or _fallback_paragraph(section),
-        "mermaid": mermaid or "",
-        "loops": loops[:10],
-        "loops_left_out": max(0, len(loops) - 10),
+        "paragraph": _safe(architecture_paragraph, section) or "",
+        "mermaid": _safe(package_diagram, section) or "",
+        "loops": rows,
+        "loops_left_out": max(0, len(loops) - LOOPS_SHOWN),
+        "hotspots": hotspots[:HOTSPOTS_SHOWN],
     }

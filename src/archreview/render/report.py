@@ -605,8 +605,7 @@ def _readiness(view: ReportView, items: Any) -> None:
     else:
         view.readiness_sentence = (
             f"We found no sign of {join_words([r.name.lower() for r in absent], 6)} in the code. "
-            "If they exist outside the code, add a short note about them to the repository. "
-            "Then the next review will see them."
+            "If they exist outside the code, note them in the repository so the next review sees them."
         )
 
 
@@ -737,7 +736,7 @@ def _follow(view: ReportView, result: ScanResult, previous: Month | None, change
     text += f"{number_word(done) if done else 'none'} {'is' if done <= 1 else 'are'} done"
     if partly:
         text += f" and {number_word(partly)} {'is' if partly == 1 else 'are'} partly done"
-    view.follow_up_sentence = text + ". The table shows the items that were due in the first 30 days, and any other progress."
+    view.follow_up_sentence = text + ". Below are the items due in the first 30 days, and other progress."
 
 
 # -- appendix -----------------------------------------------------------------
