@@ -40,6 +40,21 @@ def leaky_result():
             extra={"preview": "ghp_************", "raw": FAKE_SECRET},
         )
     )
+    # bandit's password tests quote the literal they flagged in the message
+    result.findings.append(
+        Finding(
+            rule="security.B105",
+            area="security",
+            severity="medium",
+            path="shop/settings.py",
+            line=12,
+            message=f"B105 hardcoded_password_string: Possible hardcoded password: '{FAKE_PASSWORD}'",
+            plain="A password appears to be written directly in the code.",
+            effort_minutes=15,
+            fingerprint="1" * 24,
+            basis=f"ADMIN_PASSWORD = '{FAKE_PASSWORD}'",
+        )
+    )
     item = next(i for i in result.sections["readiness"] if i["id"] == "error_tracking")
     item["quote"] = f'SENTRY_DSN = "https://{FAKE_KEY}:{FAKE_PASSWORD}@o1.ingest.example/42" ; token: {FAKE_SECRET}'
     item["why"] = f'The Sentry SDK is initialised with password = "{FAKE_PASSWORD}"'
@@ -54,6 +69,7 @@ def test_no_secret_in_any_report_format(leaky_result, fmt):
     if fmt == "markdown":
         assert "`deploy/ci.env:3`" in text  # the finding itself is reported
         assert "ghp_************" in text
+        assert "Possible hardcoded password: '****'" in text
 
 
 def test_mask_hides_credential_shapes_and_keeps_ordinary_text():

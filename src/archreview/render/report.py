@@ -44,7 +44,7 @@ from .formatting import (
     percent,
 )
 from .history_view import CHART_MONTHS, Month, changes, earlier_months, month_of, plan_follow_up
-from .safety import mask
+from .safety import finding_text, mask
 
 TOP_ACTIONS = 3
 APPENDIX_RULES = 40
@@ -264,7 +264,7 @@ def build(result: ScanResult, context) -> ReportView:
         top_actions=top,
         baseline=change.baseline,
         change_sentences=_change_sentences(change, current, months),
-        new_serious=[_where(f) + " — " + f.plain for f in change.new_serious[:3]],
+        new_serious=[_where(f) + " — " + finding_text(f, f.plain) for f in change.new_serious[:3]],
         chart=[(month_label(m.month, short=True), round(m.minutes / MINUTES_PER_DAY, 1)) for m in months[-(CHART_MONTHS - 1):]]
         + [(month_label(month, short=True), round(debt["minutes"] / MINUTES_PER_DAY, 1))],
         mermaid_trend="",
@@ -756,7 +756,7 @@ def _appendix(view: ReportView, result: ScanResult, settings: ScoringSettings) -
                 count=len(members),
                 effort=days_text(sum(effort_minutes(f, settings.effort) for f in members)),
                 examples=[_where(f) for f in members[:APPENDIX_EXAMPLES]],
-                plain=clip(mask(worst.plain) if worst.area == "secrets" else worst.plain, 200),
+                plain=clip(finding_text(worst, worst.plain), 200),
             )
         )
     rows.sort(key=lambda r: (-SEVERITY_RANK[r.worst], -r.count, r.rule))
@@ -769,7 +769,7 @@ def _appendix(view: ReportView, result: ScanResult, settings: ScoringSettings) -
             "severity": f.severity,
             "where": _where(f),
             "rule": f.rule,
-            "message": clip(mask(f.message) if f.area == "secrets" else f.message, 180),
+            "message": clip(finding_text(f, f.message), 180),
         }
         for f in serious[:APPENDIX_SERIOUS]
     ]

@@ -26,7 +26,7 @@ from typing import Any
 from ..model import SEVERITY_RANK, Finding
 from ..scoring import ScoringSettings, effort_minutes
 from ..wording import rule_description
-from .safety import mask
+from .safety import finding_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -40,8 +40,7 @@ MAX_MESSAGE = 1000
 
 
 def _text(finding: Finding, value: str) -> str:
-    value = " ".join(str(value).split())[:MAX_MESSAGE]
-    return mask(value) if finding.area == "secrets" else value
+    return finding_text(finding, " ".join(str(value).split())[:MAX_MESSAGE])
 
 
 def _rule(rule_id: str, members: list[Finding], effort: dict[str, int]) -> dict[str, Any]:
