@@ -161,7 +161,7 @@ ACTION_TEXT: dict[str, tuple[str, str, str]] = {
         "The next review no longer flags these files.",
     ),
     "architecture.cycle": (
-        "Untangle {n} [group|groups] of code that depend on each other",
+        "Untangle {n} [loop|loops] between parts of the code",
         "A change in one part of a loop can break the others.",
         "The next review finds no loops between these parts.",
     ),

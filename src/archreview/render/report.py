@@ -516,7 +516,8 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
         loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("level") == "package"]
         text = f"{count_text(len(packages), 'part')}" if packages else "The code"
         if loops:
-            return f"{text}; {count_text(len(loops), 'group')} of parts depend on each other in a loop."
+            verb = "depends" if len(loops) == 1 else "depend"
+            return f"{text}; {count_text(len(loops), 'group')} of parts {verb} on each other in a loop."
         if findings:
             return f"{text}; {count_text(len(findings), 'structure issue')}."
         return f"{text}, with no loops between them." if packages else "No structure problems found."

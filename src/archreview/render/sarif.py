@@ -43,6 +43,10 @@ def _text(finding: Finding, value: str) -> str:
     return finding_text(finding, " ".join(str(value).split())[:MAX_MESSAGE])
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _rule(rule_id: str, members: list[Finding], effort: dict[str, int]) -> dict[str, Any]:
     worst = max(members, key=lambda f: SEVERITY_RANK[f.severity])
     plain = _text(worst, rule_description(rule_id, worst.plain)) or rule_id
@@ -87,7 +91,7 @@ def _result(finding: Finding, rule_index: int, effort: dict[str, int]) -> dict[s
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": f"{message} {plain}".strip() if plain and plain not in message else message},
+        "message": {"text": _sentence(message) + (f" {plain}" if plain and plain not in message else "")},
         "locations": [{"physicalLocation": location}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"severity": finding.severity, "area": finding.area, "effort_minutes": effort_minutes(finding, effort)},
