@@ -60,6 +60,18 @@ def prose_by_part(text: str) -> dict[str, str]:
     return out
 
 
+def test_every_grade_is_traced_in_the_appendix():
+    result = load("midsize.json")
+    scores = score(result)
+    appendix = markdown(result).split("### Appendix G. Method and scoring")[1]
+    assert "| Passwords and keys | E | worst open finding is critical | 1 | 120 | under 0.1 % |" in appendix
+    assert "| Running in production | B | readiness checklist (72.5 % in place) |" in appendix
+    total = scores["debt"]["minutes"]
+    assert f"| Overall | D | one grade better than the weakest area (secrets: E) | 146 | {total:,} | 0.9 % |" in appendix
+    assert f"Debt is the sum: {total:,} minutes." in appendix
+    assert "where lines are the 61,113 source lines of code (sloc) of the analysed product files" in appendix
+
+
 def test_the_eight_parts_in_order():
     text = markdown(load("midsize.json"))
     positions = [text.index(part) for part in PARTS]
@@ -226,8 +238,9 @@ def test_money_uses_the_day_rate_and_says_when_it_is_the_default():
     result = load("midsize.json")
     default = markdown(result)
     assert "Money is developer-days at 800 USD a day, the default rate." in default
-    days = score(result)["debt"]["days"]
-    assert f"Money: days × 800 USD (the default rate)" in default
+    debt = score(result)["debt"]
+    days = debt["minutes"] / 480
+    assert f"Money: {days:g} days × 800 USD (the default rate) = {days * 800:,.0f} USD, rounded in the report." in default
     own = markdown(result, day_rate=650, currency="EUR")
     assert f"({round(days * 650, -3):,.0f} EUR)" in own
     assert "Money is developer-days at 650 EUR a day." in own

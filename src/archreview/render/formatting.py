@@ -60,6 +60,8 @@ def percent(ratio: float | None) -> str:
     if ratio is None:
         return "n/a"
     value = ratio * 100
+    if 0 < value < 0.1:
+        return "under 0.1 %"
     return f"{value:.1f} %" if value < 10 else f"{value:.0f} %"
 
 

@@ -190,6 +190,7 @@ class ReportView:
     skipped_left_out: int
     notes: list[str]
     method: list[str]
+    grade_basis: list[dict[str, str]]
     findings_total: int
     scores: dict[str, Any] = field(default_factory=dict)
 
@@ -297,6 +298,7 @@ def build(result: ScanResult, context) -> ReportView:
         skipped_left_out=0,
         notes=[mask(n) for n in result.coverage.notes],
         method=_method(scores, settings),
+        grade_basis=_grade_basis(scores),
         findings_total=len(result.findings),
         scores=scores,
     )
@@ -802,17 +804,53 @@ def _coverage(result: ScanResult) -> list[str]:
     return lines
 
 
+def _grade_basis(scores: dict[str, Any]) -> list[dict[str, str]]:
+    """Each area's grade with the figures it came from."""
+    rows = []
+    for area in AREAS:
+        entry = scores["areas"][area]
+        if not entry["checked"]:
+            continue
+        basis = entry["basis"]
+        if entry.get("checklist_score") is not None:
+            basis += f" ({entry['checklist_score'] * 100:.1f} % in place)"
+        rows.append(
+            {
+                "area": AREA_NAMES[area],
+                "grade": entry["grade"] or "–",
+                "basis": basis,
+                "findings": f"{entry['findings']:,}",
+                "minutes": f"{entry['minutes']:,}",
+                "ratio": percent(entry["ratio"]) if entry["ratio"] is not None else "n/a",
+            }
+        )
+    debt = scores["debt"]
+    rows.append(
+        {
+            "area": "Overall",
+            "grade": scores["overall"]["grade"] or "–",
+            "basis": scores["overall"]["basis"],
+            "findings": f"{sum(scores['areas'][a]['findings'] for a in AREAS):,}",
+            "minutes": f"{debt['minutes']:,}",
+            "ratio": percent(debt["ratio"]),
+        }
+    )
+    return rows
+
+
 def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
     m = scores["method"]
     debt = scores["debt"]
+    exact_days = round(debt["minutes"] / MINUTES_PER_DAY, 6)
     sqale = ", ".join(f"{g} ≤ {limit * 100:g} %" for limit, g in SQALE_LIMITS) + ", E above"
     readiness = ", ".join(f"{g} ≥ {limit * 100:g} %" for limit, g in READINESS_LIMITS) + ", E below"
     lines = [
         f"Effort: each finding has an estimate in minutes (the check's own, or a default per rule; "
         f"settings in [tool.archreview.effort] override it). Debt is the sum: {debt['minutes']:,} minutes.",
-        f"Developer-day: {MINUTES_PER_DAY // 60} hours, so {debt['minutes']:,} minutes are {debt['days']:g} days. "
-        f"Money: days × {m['day_rate']:,g} {m['currency']}"
-        + (" (the default rate)." if not m["day_rate_from_config"] else " (from day_rate)."),
+        f"Developer-day: {MINUTES_PER_DAY // 60} hours, so {debt['minutes']:,} minutes are {exact_days:g} days. "
+        f"Money: {exact_days:g} days × {m['day_rate']:,g} {m['currency']}"
+        + (" (the default rate)" if not m["day_rate_from_config"] else " (from day_rate)")
+        + f" = {debt['money']:,.0f} {m['currency']}, rounded in the report.",
         f"Debt ratio: debt ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} {m['lines_basis']}: "
         f"{percent(debt['ratio'])}.",
         f"Code grades (SQALE scale on the debt ratio): {sqale}.",
@@ -822,8 +860,7 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         f"error tracking, alerts and health checks count twice): {readiness}.",
         "Dependency risk: E with a critical known vulnerability, D with a high one, C with a medium one or when "
         "a quarter of the libraries are abandoned or far behind, B with low ones or any upkeep issue, else A.",
-        f"Overall: the ratio grade of the whole debt, but at most one grade better than the weakest area "
-        f"({scores['overall']['basis']}).",
+        "Overall: the ratio grade of the whole debt, but at most one grade better than the weakest area.",
         "Trend: better or worse when the grade moved; with the same grade, when the debt moved by 10 % or more. "
         "Earlier months are scored again with today's settings so that months compare.",
         "Plan: findings are grouped into actions (at most 25 findings each, worst first), ordered by severity, "
