@@ -43,7 +43,9 @@ def test_debt_and_ratio_of_a_real_result():
     assert lines == 61_113
     assert scores["debt"]["minutes"] == minutes
     assert scores["debt"]["days"] == round(minutes / 480, 2)
-    assert scores["debt"]["ratio"] == round(minutes / (lines * 30), 6)
+    code = sum(f.effort_minutes for f in result.findings if f.area not in ("readiness", "dependencies"))
+    assert scores["debt"]["code_minutes"] == code < minutes
+    assert scores["debt"]["ratio"] == round(code / (lines * 30), 6)
     assert scores["debt"]["money"] == round(minutes / 480 * 800, 2)
     assert scores["method"]["day_rate"] == 800 and scores["method"]["currency"] == "USD"
     for area, entry in scores["areas"].items():
@@ -176,6 +178,7 @@ def test_scan_writes_scores(git_repo, tmp_path):
     scores = data["scores"]
     minutes = sum(f["effort_minutes"] for f in data["findings"])
     assert scores["debt"]["minutes"] == minutes > 0
-    assert scores["debt"]["grade"] == "A"
+    assert scores["debt"]["grade"] == "A"  # the readiness gaps of this tiny repository are not code debt
+    assert scores["debt"]["minutes"] > scores["debt"]["code_minutes"]
     assert scores["areas"]["security"]["grade"] == "D"  # B602 is high
     assert scores["plan"][0]["fingerprints"][0] in {f["fingerprint"] for f in data["findings"]}

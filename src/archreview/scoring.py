@@ -7,10 +7,11 @@ way. ``docs/scoring.md`` explains each number for a reader of the report.
 * effort per finding: ``[tool.archreview.effort]`` override (rule id, then the
   longest rule prefix, then the area) -> the analyzer's own estimate ->
   :data:`DEFAULT_EFFORT` (rule prefix) -> :data:`EFFORT_BY_SEVERITY`;
-* debt = sum of effort; debt ratio = debt / (lines x 30 min), where lines
-  are the source lines of code (sloc) of the analysed product files (and of
-  the test files when findings in tests are reported), as in SonarQube's
-  SQALE model;
+* debt = sum of effort (days, money); debt ratio = the debt in the code
+  (every area but readiness and dependencies, which have their own scales)
+  / (lines x 30 min), where lines are the source lines of code (sloc) of the
+  analysed product files (and of the test files when findings in tests are
+  reported), as in SonarQube's SQALE model;
 * SQALE grade of a ratio: A <= 5 %, B <= 10 %, C <= 20 %, D <= 50 %, E above;
 * security and secrets: the worse of the SQALE grade and the worst open
   severity (critical E, high D, medium C, low B);
@@ -70,6 +71,9 @@ EFFORT_BY_SEVERITY = {"critical": 240, "high": 120, "medium": 60, "low": 30, "in
 # SonarQube's security rating works the same way).
 SEVERITY_CAP = {"critical": "E", "high": "D", "medium": "C", "low": "B", "info": "A"}
 SEVERITY_CAPPED_AREAS = ("security", "secrets")
+# Areas with their own scale: their work counts in the debt (days, money) but
+# not in the debt ratio, which measures the code against its size.
+OWN_SCALE_AREAS = ("readiness", "dependencies")
 
 # Readiness checklist: weight of each id (others weigh 1) and the score limits.
 READINESS_WEIGHTS = {
@@ -352,7 +356,10 @@ def evaluate(result: ScanResult, config=None, settings: ScoringSettings | None =
         areas[area] = entry
 
     total_minutes = sum(minutes_by_area.values())
+    code_minutes = sum(m for a, m in minutes_by_area.items() if a not in OWN_SCALE_AREAS)
     debt = _debt(total_minutes, lines, settings)
+    debt["code_minutes"] = code_minutes
+    debt["ratio"] = round(code_minutes / (lines * MINUTES_PER_LINE), 6) if lines else None
     ratio_grade = sqale_grade(debt["ratio"]) if lines else None
     graded = {a: e["grade"] for a, e in areas.items() if e["grade"]}
     weakest = worse(*graded.values())

@@ -16,13 +16,9 @@ from archreview.render import RenderContext, render
 from archreview.render import sarif as sarif_mod
 
 
-@pytest.fixture(scope="module")
-def validator(request):
-    from conftest import SHARED_DATA
-
-    path = SHARED_DATA / "sarif" / "sarif-schema-2.1.0.json"
-    if not path.is_file():
-        pytest.skip("shared SARIF schema is not available")
+@pytest.fixture
+def validator(shared_data):
+    path = shared_data / "sarif" / "sarif-schema-2.1.0.json"
     return jsonschema.Draft4Validator(json.loads(path.read_text(encoding="utf-8")))
 
 

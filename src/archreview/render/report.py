@@ -20,6 +20,7 @@ from ..scoring import (
     GRADES,
     MINUTES_PER_DAY,
     MINUTES_PER_LINE,
+    OWN_SCALE_AREAS,
     READINESS_LIMITS,
     SQALE_LIMITS,
     Evaluation,
@@ -821,7 +822,7 @@ def _grade_basis(scores: dict[str, Any]) -> list[dict[str, str]]:
                 "basis": basis,
                 "findings": f"{entry['findings']:,}",
                 "minutes": f"{entry['minutes']:,}",
-                "ratio": percent(entry["ratio"]) if entry["ratio"] is not None else "n/a",
+                "ratio": "own scale" if area in OWN_SCALE_AREAS else percent(entry["ratio"]),
             }
         )
     debt = scores["debt"]
@@ -851,8 +852,9 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         f"Money: {exact_days:g} days × {m['day_rate']:,g} {m['currency']}"
         + (" (the default rate)" if not m["day_rate_from_config"] else " (from day_rate)")
         + f" = {debt['money']:,.0f} {m['currency']}, rounded in the report.",
-        f"Debt ratio: debt ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} {m['lines_basis']}: "
-        f"{percent(debt['ratio'])}.",
+        f"Debt ratio: the debt in the code ({debt['code_minutes']:,} minutes; readiness and libraries have their own "
+        f"scales and are left out) ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} "
+        f"{m['lines_basis']}: {percent(debt['ratio'])}.",
         f"Code grades (SQALE scale on the debt ratio): {sqale}.",
         "Security and secrets: the worse of the ratio grade and the worst open finding "
         "(critical E, high D, medium C, low B).",
@@ -860,7 +862,7 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         f"error tracking, alerts and health checks count twice): {readiness}.",
         "Dependency risk: E with a critical known vulnerability, D with a high one, C with a medium one or when "
         "a quarter of the libraries are abandoned or far behind, B with low ones or any upkeep issue, else A.",
-        "Overall: the ratio grade of the whole debt, but at most one grade better than the weakest area.",
+        "Overall: the ratio grade of the code's debt, but at most one grade better than the weakest area.",
         "Trend: better or worse when the grade moved; with the same grade, when the debt moved by 10 % or more. "
         "Earlier months are scored again with today's settings so that months compare.",
         "Plan: findings are grouped into actions (at most 25 findings each, worst first), ordered by severity, "
