@@ -157,6 +157,7 @@ class ReportView:
     rate_note: str
     top_actions: list[ActionView]
     baseline: bool
+    changes: Any  # history_view.Changes
     change_sentences: list[str]
     new_serious: list[str]
     chart: list[tuple[str, float]]  # (month label, developer-days)
@@ -265,6 +266,7 @@ def build(result: ScanResult, context) -> ReportView:
         rate_note=rate_note,
         top_actions=top,
         baseline=change.baseline,
+        changes=change,
         change_sentences=_change_sentences(change, current, months),
         new_serious=[_where(f) + " — " + finding_text(f, f.plain) for f in change.new_serious[:3]],
         chart=[(month_label(m.month, short=True), round(m.minutes / MINUTES_PER_DAY, 1)) for m in months[-(CHART_MONTHS - 1):]]

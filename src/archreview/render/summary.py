@@ -10,8 +10,6 @@ a note.
 from __future__ import annotations
 
 from . import report
-from .history_view import changes as changes_since
-from .history_view import earlier_months
 from .templating import environment
 
 MAX_BYTES = 1024 * 1024
@@ -45,9 +43,7 @@ def fit(text: str, budget: int = BUDGET) -> str:
 
 def render(result, context) -> str:
     view = report.build(result, context)
-    settings = report.ScoringSettings.from_config(report.config_of(context))
-    months = earlier_months(result, getattr(context, "history", None) or [], settings)
-    change = changes_since(result, months[-1] if months else None)
+    change = view.changes
     rules, serious = RULES, SERIOUS
     while True:
         text = _render(view, change, rules, serious)
