@@ -50,10 +50,10 @@ def test_markdown_report_sections(git_repo):
     proc = run("scan", str(git_repo.path))
     assert proc.returncode == 0, proc.stderr
     report = proc.stdout
-    for heading in ("## The most complex functions", "## Security findings", "## Coverage"):
+    for heading in ("## 1. Verdict", "## 2. Top", "### Appendix B. Most complex functions", "### Appendix E. Coverage"):
         assert heading in report
-    assert "`deploy`" in report and "25 (D)" in report
-    assert "skipped: `bad.py` — syntax error at line 1" in report
+    assert "`deploy`" in report and "25 (rank D)" in report
+    assert "| `bad.py` | syntax error at line 1" in report
 
 
 def test_fingerprints_survive_unrelated_edits(git_repo, tmp_path):

@@ -1,5 +1,5 @@
-"""One scan, end to end: snapshot + configuration + engine. The commands
-(scan, check, backfill) and the benchmarks call this."""
+"""One scan, end to end: snapshot + configuration + engine + scores. The
+commands (scan, check, backfill) and the benchmarks call this."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .engine import Engine, ScanOptions, ScanStats
 from .model import ScanResult
+from .scoring import add_scores
 from .snapshot import Snapshot, open_snapshot
 
 
@@ -71,4 +72,5 @@ def run_scan(
         result, stats = engine.scan(snapshot)
     finally:
         engine.close()
+    add_scores(result, config)  # the scores section: grades, debt, money, plan (docs/scoring.md)
     return result, stats, config

@@ -5,15 +5,22 @@ from __future__ import annotations
 import click
 
 from ..output import write_output
-
-FORMATS = ("markdown", "json")
+from ..render import FORMATS
 
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--rev", default=None, help="Revision to scan (default: HEAD). Read from git objects, no checkout.")
 @click.option("--worktree", is_flag=True, help="Scan the work tree as it is, uncommitted changes included.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="markdown",
+    show_default=True,
+    help="markdown: the founder report; html: the same as one printable page; sarif: for GitHub code scanning; "
+    "summary: for $GITHUB_STEP_SUMMARY; json: the result itself.",
+)
 @click.option("--output", "-o", default=None, help="Write to this file instead of stdout.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again; neither read nor write the cache.")
 @click.option("--cache-dir", default=None, help="Cache folder (default: $XDG_CACHE_HOME/archreview).")

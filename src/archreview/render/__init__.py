@@ -11,6 +11,9 @@ from typing import Any
 
 FORMATS = {
     "markdown": "archreview.render.markdown",
+    "html": "archreview.render.html",
+    "sarif": "archreview.render.sarif",
+    "summary": "archreview.render.summary",
     "json": "archreview.render.json",
 }
 

@@ -20,10 +20,11 @@ def thousands(value) -> str:
         return str(value)
 
 
-def environment() -> Environment:
+def environment(autoescape: bool = False) -> Environment:
+    """Markdown templates escape with ``md_cell``; HTML ones (autoescape=True) by Jinja."""
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
-        autoescape=False,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

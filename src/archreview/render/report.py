@@ -1,0 +1,882 @@
+"""The founder report as data: every sentence and number the markdown, HTML
+and job-summary templates show, computed here so the templates stay simple.
+
+Parts (GUIDE section 5): verdict, top 3 actions, what changed, health by
+area (plus how the code is organised, when the architecture section exists),
+readiness, dependencies and vendors, 30/60/90-day plan, appendix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Config, parse_config
+from ..errors import ConfigError
+from ..model import AREAS, SEVERITIES, SEVERITY_RANK, Finding, ScanResult
+from ..plan import WINDOWS, Action
+from ..scoring import (
+    GRADES,
+    MINUTES_PER_DAY,
+    MINUTES_PER_LINE,
+    OWN_SCALE_AREAS,
+    READINESS_LIMITS,
+    SQALE_LIMITS,
+    Evaluation,
+    ScoringSettings,
+    effort_minutes,
+    evaluate,
+    grade_change,
+)
+from ..wording import AREA_NAMES, READINESS_MAIN, READINESS_NAMES, STATUS_WORDS
+from . import architecture_view
+from .formatting import (
+    clip,
+    count_text,
+    days_exact,
+    days_text,
+    effort_text,
+    join_words,
+    money_text,
+    month_label,
+    nice_ceiling,
+    number_word,
+    percent,
+)
+from .history_view import CHART_MONTHS, Month, changes, earlier_months, month_of, plan_follow_up
+from .safety import finding_text, mask
+
+TOP_ACTIONS = 3
+APPENDIX_RULES = 40
+APPENDIX_SERIOUS = 30
+APPENDIX_EXAMPLES = 3
+APPENDIX_FUNCTIONS = 10
+APPENDIX_SKIPPED = 30
+APPENDIX_DEPENDENCIES = 30
+TREND_STEADY = 0.10  # a debt change under 10 % with the same grade is "steady"
+
+VERDICT_STATE = {
+    "A": "The code is in good shape.",
+    "B": "The code is in fair shape, with a few weak spots.",
+    "C": "The product works, but some problems need attention soon.",
+    "D": "There are serious problems that need attention this month.",
+    "E": "There are urgent problems that put the business at risk.",
+}
+
+
+@dataclass
+class Trend:
+    arrow: str
+    word: str  # better, worse, steady, new
+
+    def __str__(self) -> str:
+        return f"{self.arrow} {self.word}".strip()
+
+
+NO_TREND = Trend("", "new")
+
+
+def trend(old_grade: str | None, new_grade: str | None, old_amount: float | None, new_amount: float | None) -> Trend:
+    """Better or worse: by grade first; with the same grade, by a change of
+    10 % or more in the amount (debt minutes, or a share for readiness)."""
+    if old_amount is None and old_grade is None:
+        return NO_TREND
+    change = grade_change(old_grade, new_grade)
+    if change > 0:
+        return Trend("↑", "better")
+    if change < 0:
+        return Trend("↓", "worse")
+    if old_amount is not None and new_amount is not None:
+        base = max(abs(old_amount), 1e-9)
+        if (new_amount - old_amount) / base <= -TREND_STEADY:
+            return Trend("↑", "better")
+        if (new_amount - old_amount) / base >= TREND_STEADY:
+            return Trend("↓", "worse")
+    return Trend("→", "steady")
+
+
+@dataclass
+class ActionView:
+    title: str
+    why: str
+    effort: str
+    effort_days: str
+    done_when: str
+    area: str
+    severity: str
+    horizon: int
+    count: int
+    rules: list[str]
+
+
+@dataclass
+class AreaRow:
+    area: str
+    name: str
+    grade: str
+    trend: Trend
+    sentence: str
+    checked: bool
+
+
+@dataclass
+class ReadinessRow:
+    id: str
+    name: str
+    status: str
+    evidence: str
+    more: int
+    why: str
+    quote: str
+
+
+@dataclass
+class RuleRow:
+    rule: str
+    area: str
+    worst: str
+    count: int
+    effort: str
+    examples: list[str]
+    plain: str
+
+
+@dataclass
+class ReportView:
+    title: str
+    subtitle: list[str]
+    month: str
+    overall_grade: str
+    overall_trend: Trend
+    verdict: list[str]
+    clean: bool
+    debt_days: str
+    debt_money: str
+    debt_ratio: str
+    rate_note: str
+    top_actions: list[ActionView]
+    baseline: bool
+    changes: Any  # history_view.Changes
+    change_sentences: list[str]
+    new_serious: list[str]
+    chart: list[tuple[str, float]]  # (month label, developer-days)
+    mermaid_trend: str
+    areas: list[AreaRow]
+    not_checked: list[str]
+    architecture: dict[str, Any] | None
+    readiness_checked: bool
+    readiness_main: list[ReadinessRow]
+    readiness_other: list[str]
+    readiness_sentence: str
+    dependencies_checked: bool
+    dependency_sentences: list[str]
+    vulnerable: list[dict[str, str]]
+    vendors_checked: bool
+    vendors: list[tuple[str, str]]
+    plan: list[tuple[str, list[ActionView]]]
+    plan_later: int
+    follow_up: list[dict[str, Any]]
+    follow_up_sentence: str
+    # appendix
+    rule_rows: list[RuleRow]
+    rules_left_out: int
+    serious: list[dict[str, Any]]
+    serious_left_out: int
+    functions: list[Any]
+    readiness_all: list[ReadinessRow]
+    dependencies_all: list[dict[str, str]]
+    dependencies_left_out: int
+    coverage: list[str]
+    skipped: list[tuple[str, str]]
+    skipped_left_out: int
+    notes: list[str]
+    method: list[str]
+    grade_basis: list[dict[str, str]]
+    findings_total: int
+    scores: dict[str, Any] = field(default_factory=dict)
+
+
+def config_of(context) -> Config:
+    config = getattr(context, "config", None)
+    return config if config is not None else parse_config({}, "defaults")
+
+
+def _text_setting(config: Config, key: str) -> str:
+    value = config.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ConfigError(f"{config.source}: {key} must be a text")
+    return value.strip()
+
+
+def build(result: ScanResult, context) -> ReportView:
+    config = config_of(context)
+    settings = ScoringSettings.from_config(config)
+    current = evaluate(result, settings=settings)
+    scores = current.scores
+    months = earlier_months(result, getattr(context, "history", None) or [], settings)
+    previous = months[-1] if months else None
+    change = changes(result, previous)
+    overall = scores["overall"]["grade"] or "–"
+    overall_trend = NO_TREND
+    if previous is not None:
+        overall_trend = trend(previous.grade, scores["overall"]["grade"], previous.minutes, scores["debt"]["minutes"])
+
+    client = _text_setting(config, "client")
+    reviewer = _text_setting(config, "reviewer")
+    repo = result.repository.get("name") or "repository"
+    month = month_of(result, current=True)
+    subtitle = [f"{month_label(month)} review of {repo}"]
+    if result.revision:
+        date = (result.repository.get("revision_date") or "")[:10]
+        subtitle.append(f"revision {result.revision[:12]}" + (f" of {date}" if date else ""))
+    elif result.repository.get("kind"):
+        subtitle.append(f"{result.repository['kind']} scan")
+    if reviewer:
+        subtitle.append(f"reviewed by {reviewer}")
+    subtitle.append(f"archreview {result.tool_version}".strip())
+
+    debt = scores["debt"]
+    method = scores["method"]
+    rate = f"{method['day_rate']:,g} {method['currency']} a day"
+    rate_note = (
+        f"Money is developer-days at {rate}."
+        if method["day_rate_from_config"]
+        else f"Money is developer-days at {rate}, the default rate. Set day_rate and currency in the settings to use yours."
+    )
+    actions = [a for a in current.actions]
+    top = [_action_view(a) for a in actions[:TOP_ACTIONS]]
+    areas = _areas(result, current, previous)
+    not_checked = [AREA_NAMES[a] for a in AREAS if not scores["areas"][a]["checked"]]
+    clean = not result.findings
+
+    view = ReportView(
+        title=f"Architecture and risk review: {client or repo}",
+        subtitle=subtitle,
+        month=month_label(month),
+        overall_grade=overall,
+        overall_trend=overall_trend,
+        verdict=_verdict(result, current, previous, overall_trend, top, not_checked),
+        clean=clean,
+        debt_days=days_text(debt["minutes"]),
+        debt_money=money_text(debt["money"], method["currency"]),
+        debt_ratio=percent(debt["ratio"]),
+        rate_note=rate_note,
+        top_actions=top,
+        baseline=change.baseline,
+        changes=change,
+        change_sentences=_change_sentences(change, current, months),
+        new_serious=[_where(f) + " — " + finding_text(f, f.plain) for f in change.new_serious[:3]],
+        chart=[(month_label(m.month, short=True), round(m.minutes / MINUTES_PER_DAY, 1)) for m in months[-(CHART_MONTHS - 1):]]
+        + [(month_label(month, short=True), round(debt["minutes"] / MINUTES_PER_DAY, 1))],
+        mermaid_trend="",
+        areas=areas,
+        not_checked=not_checked,
+        architecture=architecture_view.part(result.sections.get("architecture")),
+        readiness_checked=scores["areas"]["readiness"]["checked"],
+        readiness_main=[],
+        readiness_other=[],
+        readiness_sentence="",
+        dependencies_checked=scores["areas"]["dependencies"]["checked"],
+        dependency_sentences=[],
+        vulnerable=[],
+        vendors_checked="vendors" in result.sections,
+        vendors=_vendors(result.sections.get("vendors")),
+        plan=[(label, [_action_view(a) for a in actions if a.horizon == days]) for days, label in _windows()],
+        plan_later=sum(1 for a in actions if not a.horizon),
+        follow_up=[],
+        follow_up_sentence="",
+        rule_rows=[],
+        rules_left_out=0,
+        serious=[],
+        serious_left_out=0,
+        functions=result.functions[:APPENDIX_FUNCTIONS],
+        readiness_all=[],
+        dependencies_all=[],
+        dependencies_left_out=0,
+        coverage=_coverage(result),
+        skipped=[],
+        skipped_left_out=0,
+        notes=[mask(n) for n in result.coverage.notes],
+        method=_method(scores, settings),
+        grade_basis=_grade_basis(scores),
+        findings_total=len(result.findings),
+        scores=scores,
+    )
+    view.mermaid_trend = mermaid_trend(view.chart) if len(view.chart) >= 2 else ""
+    _readiness(view, result.sections.get("readiness"))
+    _dependencies(view, result)
+    _follow(view, result, previous, change)
+    _appendix(view, result, settings)
+    return view
+
+
+def _windows() -> list[tuple[int, str]]:
+    labels = []
+    start = 1
+    for days in WINDOWS:
+        labels.append((days, "Next 30 days" if start == 1 else f"Days {start}–{days}"))
+        start = days + 1
+    return labels
+
+
+def _action_view(action: Action) -> ActionView:
+    return ActionView(
+        title=action.title,
+        why=action.why,
+        effort=effort_text(action.minutes),
+        effort_days=(
+            days_exact(action.minutes)
+            if action.minutes >= MINUTES_PER_DAY
+            else f"{effort_text(action.minutes)} ({days_exact(action.minutes)})"
+            if action.minutes >= 60
+            else effort_text(action.minutes)
+        ),
+        done_when=action.done_when,
+        area=AREA_NAMES.get(action.area, action.area),
+        severity=action.severity,
+        horizon=action.horizon,
+        count=action.count,
+        rules=action.rules,
+    )
+
+
+def _where(finding: Finding) -> str:
+    if not finding.path:
+        return "whole repository"
+    return f"{finding.path}:{finding.line}" if finding.line else finding.path
+
+
+# -- verdict -----------------------------------------------------------------
+def _verdict(result, current: Evaluation, previous: Month | None, overall_trend: Trend, top, not_checked) -> list[str]:
+    scores = current.scores
+    grade = scores["overall"]["grade"]
+    debt = scores["debt"]
+    lines = scores["method"]["lines"]
+    sentences = []
+    if grade is None:
+        sentences.append("There is no grade this month: we found no product code to measure.")
+    else:
+        opening = f"Overall grade: {grade}"
+        if previous is None:
+            opening += ". This is the first review, so it sets the baseline for the months to come."
+        elif overall_trend.word == "steady":
+            opening += f", the same as in {month_label(previous.month)}."
+        elif previous.grade and previous.grade != grade:
+            opening += f", {overall_trend.word} than the {previous.grade} of {month_label(previous.month)}."
+        else:
+            opening += f", {overall_trend.word} than in {month_label(previous.month)}."
+        sentences.append(opening)
+        sentences.append(VERDICT_STATE[grade])
+    if not result.findings:
+        checked = f"{lines:,} lines of product code" if lines else "the repository"
+        sentences.append(f"We checked {checked} and found nothing that needs fixing.")
+        if not_checked:
+            done = [AREA_NAMES[a].lower() for a in AREAS if scores["areas"][a]["checked"]]
+            sentences.append(f"This review looked at {join_words(done, 7)} only.")
+    else:
+        action = top[0] if top else None
+        if action is not None:
+            sentences.append(f"The biggest risk: {_lower_first(action.why)}")
+            sentences.append(f"The first step is to {_lower_first(action.title)}, which takes {action.effort}.")
+        sentences.append(
+            f"Fixing all we found would take {days_text(debt['minutes'])}, "
+            f"or about {money_text(debt['money'], scores['method']['currency'])}."
+        )
+    return sentences
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+# -- changes ------------------------------------------------------------------
+def _change_sentences(change, current: Evaluation, months: list[Month]) -> list[str]:
+    if change.baseline:
+        return [
+            "This is the first review, so there is nothing to compare with yet.",
+            "Its numbers are the baseline. Next month's report will show what is new, what was fixed and how the debt moved.",
+        ]
+    minutes = current.scores["debt"]["minutes"]
+    sentences = [
+        f"Since {month_label(change.previous_month)}: {count_text(change.new, 'new problem')}, "
+        f"{change.fixed:,} fixed and {change.still_open:,} still open."
+    ]
+    before, now = change.previous_minutes / MINUTES_PER_DAY, minutes / MINUTES_PER_DAY
+    if round(before, 1) == round(now, 1):
+        sentences.append(f"The debt stayed at {now:,.1f} developer-days.")
+    else:
+        went = "went down" if now < before else "went up"
+        sentences.append(f"The debt {went} from {before:,.1f} to {now:,.1f} developer-days.")
+    if months:
+        sentences.append(f"The chart shows the debt over the last {min(len(months) + 1, CHART_MONTHS)} months.")
+    return sentences
+
+
+def mermaid_trend(points: list[tuple[str, float]]) -> str:
+    """A mermaid ``xychart-beta`` bar chart of the debt per month."""
+    top = max((v for _, v in points), default=0)
+    ceiling = nice_ceiling(top * 1.15)
+    labels = ", ".join(f'"{label}"' for label, _ in points)
+    values = ", ".join(f"{v:g}" for _, v in points)
+    return "\n".join(
+        [
+            "xychart-beta",
+            '    title "Debt in developer-days"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "Developer-days" 0 --> {ceiling:g}',
+            f"    bar [{values}]",
+            f"    line [{values}]",
+        ]
+    )
+
+
+# -- areas --------------------------------------------------------------------
+def _areas(result: ScanResult, current: Evaluation, previous: Month | None) -> list[AreaRow]:
+    rows = []
+    for area in AREAS:
+        entry = current.scores["areas"][area]
+        if not entry["checked"]:
+            continue
+        old = previous.evaluation.scores["areas"][area] if previous is not None else None
+        arrow = NO_TREND
+        if old is not None and old["checked"]:
+            amount_old, amount_new = old["minutes"], entry["minutes"]
+            if area == "readiness":
+                amount_old = -(old.get("checklist_score") or 0)
+                amount_new = -(entry.get("checklist_score") or 0)
+            arrow = trend(old["grade"], entry["grade"], amount_old, amount_new)
+        rows.append(
+            AreaRow(
+                area=area,
+                name=AREA_NAMES[area],
+                grade=entry["grade"] or "–",
+                trend=arrow,
+                sentence=_area_sentence(area, entry, result, current.settings.effort),
+                checked=True,
+            )
+        )
+    return rows
+
+
+def _severity_counts(findings: list[Finding]) -> Counter:
+    return Counter(f.severity for f in findings)
+
+
+def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrides: dict[str, int]) -> str:
+    findings = [f for f in result.findings if f.area == area]
+    cost = days_text(entry["minutes"])
+    if area == "complexity":
+        functions = sum(1 for f in findings if f.rule == "complexity.function")
+        files = sum(1 for f in findings if f.rule != "complexity.function")
+        if not findings:
+            return "No function or file is too complex to change safely."
+        parts = []
+        if functions:
+            parts.append(count_text(functions, "function"))
+        if files:
+            parts.append(count_text(files, "file"))
+        verb = "is" if functions + files == 1 else "are"
+        return f"{' and '.join(parts)} {verb} hard to change safely. Cleaning them up takes {cost}."
+    if area == "security":
+        if not findings:
+            return "The scanner found no risky code."
+        counts = _severity_counts(findings)
+        parts = []
+        for words, severities in (("serious", ("critical", "high")), ("moderate", ("medium",)), ("minor", ("low", "info"))):
+            n = sum(counts[s] for s in severities)
+            if n:
+                parts.append(f"{n:,} {words}")
+        text = f"{join_words(parts)} {'issue' if len(findings) == 1 else 'issues'}."
+        serious = [f for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["high"]]
+        if serious:
+            fix = sum(effort_minutes(f, overrides) for f in serious)
+            return f"{text} The serious ones take {effort_text(fix)} to fix."
+        return f"{text} Fixing all takes {cost}."
+    if area == "secrets":
+        if not findings:
+            return "No passwords or keys were found in the code."
+        return (
+            f"{count_text(len(findings), 'password or key', 'passwords or keys')} found in the code. "
+            f"Change {'it' if len(findings) == 1 else 'them'} first."
+        )
+    if area == "dependencies":
+        return _dependency_area_sentence(findings, result)
+    if area == "readiness":
+        items = result.sections.get("readiness") or []
+        if not items:
+            return "The checklist was not filled in."
+        present = sum(1 for i in items if i.get("status") == "present")
+        missing = [READINESS_NAMES.get(i.get("id"), i.get("id")) for i in items if i.get("status") == "absent"
+                   and i.get("id") in READINESS_MAIN]
+        text = f"{present} of {len(items)} safety nets found."
+        if missing:
+            text += f" Missing: {join_words([m.lower() for m in missing], 3)}."
+        return text
+    if area == "architecture":
+        section = result.sections.get("architecture") or {}
+        packages = section.get("packages") or []
+        loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("level") == "package"]
+        text = f"{count_text(len(packages), 'part')}" if packages else "The code"
+        if loops:
+            verb = "depends" if len(loops) == 1 else "depend"
+            return f"{text}; {count_text(len(loops), 'group')} of parts {verb} on each other in a loop."
+        if findings:
+            return f"{text}; {count_text(len(findings), 'structure issue')}."
+        return f"{text}, with no loops between them." if packages else "No structure problems found."
+    if area == "activity":
+        return _activity_sentence(result.sections.get("activity"), findings)
+    return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
+
+
+def _dependency_area_sentence(findings: list[Finding], result: ScanResult) -> str:
+    libraries = {d.get("name") for d in result.sections.get("dependencies") or [] if isinstance(d, dict)}
+    vulnerable = {(f.extra or {}).get("package") or f.message.split(" ")[0] for f in findings if f.rule == "deps.vulnerable"}
+    abandoned = sum(1 for f in findings if f.rule == "deps.abandoned")
+    parts = []
+    if vulnerable:
+        parts.append(f"{count_text(len(vulnerable), 'library has', 'libraries have')} known security holes")
+    if abandoned:
+        parts.append(f"{abandoned} may be abandoned")
+    outdated = sum(1 for f in findings if f.rule == "deps.outdated")
+    if outdated:
+        parts.append(f"{outdated} are far behind")
+    base = f"{count_text(len(libraries), 'library', 'libraries')} in use" if libraries else "Libraries checked"
+    if not parts:
+        return f"{base}; no known security holes." if not findings else f"{base}; {count_text(len(findings), 'upkeep issue')}."
+    return f"{base}; {join_words(parts, 3)}."
+
+
+def _activity_sentence(section: Any, findings: list[Finding]) -> str:
+    if not isinstance(section, dict):
+        return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
+    sentences = []
+    bus = section.get("bus_factor")
+    if isinstance(bus, dict):
+        bus = next((bus[k] for k in ("repository", "repo", "value", "overall") if isinstance(bus.get(k), int)), None)
+    if isinstance(bus, int) and bus == 1:
+        sentences.append("One person wrote most of the recent changes; the product depends on them.")
+    elif isinstance(bus, int) and bus > 1:
+        sentences.append(f"{number_word(bus).capitalize()} people wrote most of the recent changes.")
+    lost = [f for f in findings if "knowledge" in f.rule]
+    if lost:
+        sentences.append(f"The authors of {count_text(len(lost), 'file')} have left.")
+    hotspots = [h.get("path") for h in section.get("hotspots") or [] if isinstance(h, dict) and h.get("path")]
+    if hotspots:
+        names = [p.rsplit("/", 1)[-1] for p in hotspots[:2]]
+        sentences.append(f"The busiest complex code is in {join_words(names)}.")
+    return " ".join(sentences) or "No risk found in who changes the code."
+
+
+# -- readiness ----------------------------------------------------------------
+def _readiness(view: ReportView, items: Any) -> None:
+    if not isinstance(items, list):
+        return
+    rows = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        evidence = [p for p in item.get("evidence") or [] if isinstance(p, str)]
+        status = item.get("status", "absent")
+        shown = "" if status == "absent" or not evidence else evidence[0]
+        rows.append(
+            ReadinessRow(
+                id=item.get("id", ""),
+                name=READINESS_NAMES.get(item.get("id", ""), str(item.get("id", "")).replace("_", " ").capitalize()),
+                status=STATUS_WORDS.get(status, status),
+                evidence=shown,
+                more=max(0, len(evidence) - 1) if shown else 0,
+                why=mask(item.get("why", "")),
+                quote=mask(item.get("quote", "")),
+            )
+        )
+    view.readiness_all = rows
+    by_id = {r.id: r for r in rows}
+    view.readiness_main = [by_id[i] for i in READINESS_MAIN if i in by_id]
+    others = [r for r in rows if r.id not in READINESS_MAIN]
+    found = [r.name for r in others if r.status == "Found"]
+    partly = [r.name for r in others if r.status == "Partly"]
+    missing = [r.name for r in others if r.status == "Not found"]
+    if found:
+        view.readiness_other.append(f"Also in place: {join_words(found, 9)}.")
+    if partly:
+        view.readiness_other.append(f"Partly in place: {join_words(partly, 9)}.")
+    if missing:
+        view.readiness_other.append(f"Missing: {join_words(missing, 9)}.")
+    absent = [r for r in view.readiness_main if r.status == "Not found"]
+    if not absent:
+        view.readiness_sentence = "Every safety net we look for was found in the repository."
+    else:
+        view.readiness_sentence = (
+            f"We found no sign of {join_words([r.name.lower() for r in absent], 6)} in the code. "
+            "If they exist outside the code, note them in the repository so the next review sees them."
+        )
+
+
+# -- dependencies and vendors -------------------------------------------------
+def _dependencies(view: ReportView, result: ScanResult) -> None:
+    deps = [d for d in result.sections.get("dependencies") or [] if isinstance(d, dict)]
+    files = [f.get("path") for f in result.sections.get("dependency_files") or [] if isinstance(f, dict)]
+    findings = [f for f in result.findings if f.area == "dependencies"]
+    names = sorted({str(d.get("name")) for d in deps if d.get("name")})
+    sentences = []
+    if names:
+        sentences.append(f"The product uses {count_text(len(names), 'outside library', 'outside libraries')}.")
+    elif view.dependencies_checked:
+        sentences.append("We found no list of outside libraries in the repository.")
+    vulnerable = [f for f in findings if f.rule == "deps.vulnerable"]
+    packages = {}
+    for f in vulnerable:
+        extra = f.extra or {}
+        key = (extra.get("package") or f.message.split(" ")[0], extra.get("version") or "")
+        row = packages.setdefault(key, {"advisories": [], "fixed": set(), "worst": f.severity})
+        row["advisories"].append(extra.get("advisory") or f.rule)
+        row["fixed"].update(extra.get("fixed_in") or [])
+        if SEVERITY_RANK[f.severity] > SEVERITY_RANK[row["worst"]]:
+            row["worst"] = f.severity
+    if packages:
+        sentences.append(
+            f"{count_text(len(packages), 'library has', 'libraries have')} known security holes. "
+            "Attackers look for these, so upgrade them first."
+        )
+    elif view.dependencies_checked and names:
+        sentences.append("None of them has a known security hole.")
+    for rule, one, many in (
+        ("deps.abandoned", "library has had no release for years and may be abandoned", "libraries have had no release for years and may be abandoned"),
+        ("deps.outdated", "library is far behind its latest release", "libraries are far behind their latest release"),
+        ("deps.yanked", "release in use was pulled back by its authors", "releases in use were pulled back by their authors"),
+        ("deps.unpinned", "library has no exact version", "libraries have no exact version"),
+    ):
+        n = sum(1 for f in findings if f.rule == rule)
+        if n:
+            sentences.append(f"{count_text(n, one, many)}.")
+    if any(f.rule == "deps.no-lockfile" for f in findings):
+        sentences.append("There is no lock file, so each install may get other versions.")
+    view.dependency_sentences = sentences
+    rows = sorted(packages.items(), key=lambda kv: (-SEVERITY_RANK[kv[1]["worst"]], kv[0]))
+    view.vulnerable = [
+        {
+            "name": name,
+            "version": version,
+            "severity": data["worst"],
+            "advisories": join_words(sorted(set(data["advisories"])), 3),
+            "fixed": join_words(sorted(data["fixed"]), 2) or "no fix yet",
+        }
+        for (name, version), data in rows[:5]
+    ]
+    view.dependencies_all = [
+        {
+            "name": name,
+            "version": version,
+            "severity": data["worst"],
+            "advisories": ", ".join(sorted(set(data["advisories"]))),
+            "fixed": ", ".join(sorted(data["fixed"])) or "no fix yet",
+        }
+        for (name, version), data in rows[:APPENDIX_DEPENDENCIES]
+    ]
+    view.dependencies_left_out = max(0, len(rows) - APPENDIX_DEPENDENCIES)
+
+
+CATEGORY_NAMES = {
+    "ai": "AI and language models",
+    "analytics": "Analytics",
+    "auth": "Sign-in",
+    "cloud": "Cloud",
+    "crm": "Customer records",
+    "data": "Data",
+    "developer": "Developer tools",
+    "documents": "Documents",
+    "email": "E-mail",
+    "error_tracking": "Error tracking",
+    "maps": "Maps",
+    "messaging": "Messaging",
+    "monitoring": "Monitoring",
+    "payments": "Payments",
+    "search": "Search",
+    "security": "Security",
+    "sms": "Text messages",
+    "storage": "File storage",
+    "support": "Customer support",
+}
+
+
+def _vendors(items: Any) -> list[tuple[str, str]]:
+    if not isinstance(items, list):
+        return []
+    by_category: dict[str, list[str]] = {}
+    for item in items:
+        if isinstance(item, dict) and item.get("name"):
+            category = str(item.get("category") or "other")
+            by_category.setdefault(category, []).append(str(item["name"]))
+    return [
+        (CATEGORY_NAMES.get(c, c.replace("_", " ").capitalize()), ", ".join(sorted(set(names))))
+        for c, names in sorted(by_category.items(), key=lambda kv: CATEGORY_NAMES.get(kv[0], kv[0]))
+    ]
+
+
+# -- plan follow-up -----------------------------------------------------------
+def _follow(view: ReportView, result: ScanResult, previous: Month | None, change) -> None:
+    """Last month's plan: totals in a sentence; in the table the items that were
+    due in the first 30 days, and any other item with progress."""
+    items = plan_follow_up(result, previous, change)
+    view.follow_up = [
+        {
+            "title": item.get("title", item.get("key", "")),
+            "status": item["status"],
+            "detail": f"{item['fixed']} of {item['total']} fixed" if item["status"] == "partly done" else "",
+            "horizon": item.get("horizon", 0),
+        }
+        for item in items
+        if item.get("horizon") == WINDOWS[0] or item["status"] != "not done"
+    ]
+    if previous is None:
+        return
+    if not items:
+        view.follow_up_sentence = f"The {month_label(previous.month)} report had no plan to check."
+        return
+    done = sum(1 for i in items if i["status"] == "done")
+    partly = sum(1 for i in items if i["status"] == "partly done")
+    text = f"Of the {count_text(len(items), 'item')} planned in {month_label(previous.month)}, "
+    text += f"{number_word(done) if done else 'none'} {'is' if done <= 1 else 'are'} done"
+    if partly:
+        text += f" and {number_word(partly)} {'is' if partly == 1 else 'are'} partly done"
+    view.follow_up_sentence = text + ". Below are the items due in the first 30 days, and other progress."
+
+
+# -- appendix -----------------------------------------------------------------
+def _appendix(view: ReportView, result: ScanResult, settings: ScoringSettings) -> None:
+    groups: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        groups.setdefault(f.rule, []).append(f)
+    rows = []
+    for rule, members in groups.items():
+        members.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line))
+        worst = members[0]
+        rows.append(
+            RuleRow(
+                rule=rule,
+                area=worst.area,
+                worst=worst.severity,
+                count=len(members),
+                effort=days_text(sum(effort_minutes(f, settings.effort) for f in members)),
+                examples=[_where(f) for f in members[:APPENDIX_EXAMPLES]],
+                plain=clip(finding_text(worst, worst.plain), 200),
+            )
+        )
+    rows.sort(key=lambda r: (-SEVERITY_RANK[r.worst], -r.count, r.rule))
+    view.rule_rows = rows[:APPENDIX_RULES]
+    view.rules_left_out = max(0, len(rows) - APPENDIX_RULES)
+    serious = [f for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"]]
+    serious.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line))
+    view.serious = [
+        {
+            "severity": f.severity,
+            "where": _where(f),
+            "rule": f.rule,
+            "message": clip(finding_text(f, f.message), 180),
+        }
+        for f in serious[:APPENDIX_SERIOUS]
+    ]
+    view.serious_left_out = max(0, len(serious) - APPENDIX_SERIOUS)
+    skipped = result.coverage.skipped
+    view.skipped = [(s.path, s.reason) for s in skipped[:APPENDIX_SKIPPED]]
+    view.skipped_left_out = max(0, len(skipped) - APPENDIX_SKIPPED)
+
+
+def _coverage(result: ScanResult) -> list[str]:
+    c = result.coverage
+    product = sum(1 for f in result.files if f.role == "source")
+    tests = sum(1 for f in result.files if f.role == "test")
+    lines = [
+        f"{c.files_total:,} files in the repository, {c.python_files:,} of them Python.",
+        f"{c.analyzed:,} Python files analysed ({product:,} product, {tests:,} test), {c.lines_analyzed:,} lines.",
+    ]
+    if c.excluded:
+        by = ", ".join(f"{label} ({n:,})" for label, n in sorted(c.excluded_by.items()))
+        lines.append(f"{count_text(c.excluded, 'file')} left out on purpose: {by}.")
+    lines.append(
+        f"{count_text(len(c.skipped), 'file')} could not be analysed (listed below)."
+        if c.skipped
+        else "Every file that should be analysed was analysed."
+    )
+    ran = ", ".join(f"{name} {version}" for name, version in sorted(result.analyzers.items()))
+    if ran:
+        lines.append(f"Checks that ran: {ran}.")
+    return lines
+
+
+def _grade_basis(scores: dict[str, Any]) -> list[dict[str, str]]:
+    """Each area's grade with the figures it came from."""
+    rows = []
+    for area in AREAS:
+        entry = scores["areas"][area]
+        if not entry["checked"]:
+            continue
+        basis = entry["basis"]
+        if entry.get("checklist_score") is not None:
+            basis += f" ({entry['checklist_score'] * 100:.1f} % in place)"
+        rows.append(
+            {
+                "area": AREA_NAMES[area],
+                "grade": entry["grade"] or "–",
+                "basis": basis,
+                "findings": f"{entry['findings']:,}",
+                "minutes": f"{entry['minutes']:,}",
+                "ratio": "own scale" if area in OWN_SCALE_AREAS else percent(entry["ratio"]),
+            }
+        )
+    debt = scores["debt"]
+    rows.append(
+        {
+            "area": "Overall",
+            "grade": scores["overall"]["grade"] or "–",
+            "basis": scores["overall"]["basis"],
+            "findings": f"{sum(scores['areas'][a]['findings'] for a in AREAS):,}",
+            "minutes": f"{debt['minutes']:,}",
+            "ratio": percent(debt["ratio"]),
+        }
+    )
+    return rows
+
+
+def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
+    m = scores["method"]
+    debt = scores["debt"]
+    exact_days = round(debt["minutes"] / MINUTES_PER_DAY, 6)
+    sqale = ", ".join(f"{g} ≤ {limit * 100:g} %" for limit, g in SQALE_LIMITS) + ", E above"
+    readiness = ", ".join(f"{g} ≥ {limit * 100:g} %" for limit, g in READINESS_LIMITS) + ", E below"
+    lines = [
+        f"Effort: each finding has an estimate in minutes (the check's own, or a default per rule; "
+        f"settings in [tool.archreview.effort] override it). Debt is the sum: {debt['minutes']:,} minutes.",
+        f"Developer-day: {MINUTES_PER_DAY // 60} hours, so {debt['minutes']:,} minutes are {exact_days:g} days. "
+        f"Money: {exact_days:g} days × {m['day_rate']:,g} {m['currency']}"
+        + (" (the default rate)" if not m["day_rate_from_config"] else " (from day_rate)")
+        + f" = {debt['money']:,.0f} {m['currency']}, rounded in the report.",
+        f"Debt ratio: the debt in the code ({debt['code_minutes']:,} minutes; readiness and libraries have their own "
+        f"scales and are left out) ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} "
+        f"{m['lines_basis']}: {percent(debt['ratio'])}.",
+        f"Code grades (SQALE scale on the debt ratio): {sqale}.",
+        "Security and secrets: the worse of the ratio grade and the worst open finding "
+        "(critical E, high D, medium C, low B).",
+        f"Readiness: share of the checklist in place (present 1, partial ½, absent 0; backups, monitoring, "
+        f"error tracking, alerts and health checks count twice): {readiness}.",
+        "Dependency risk: E with a critical known vulnerability, D with a high one, C with a medium one or when "
+        "a quarter of the libraries are abandoned or far behind, B with low ones or any upkeep issue, else A.",
+        "Overall: the ratio grade of the code's debt, but at most one grade better than the weakest area.",
+        "Trend: better or worse when the grade moved; with the same grade, when the debt moved by 10 % or more. "
+        "Earlier months are scored again with today's settings so that months compare.",
+        "Plan: findings are grouped into actions (at most 25 findings each, worst first), ordered by severity, "
+        "then area, then effort; up to four per 30 days. An action is done when none of its findings is still open.",
+    ]
+    if settings.effort:
+        overrides = ", ".join(f"{k} = {v}" for k, v in sorted(settings.effort.items()))
+        lines.append(f"Effort overrides in use: {overrides}.")
+    if scores["method"]["lines"] == 0:
+        lines.append("No product code was measured, so there is no debt ratio and code areas have no grade.")
+    return lines
+
+
+
+

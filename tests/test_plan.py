@@ -1,0 +1,95 @@
+"""Actions and the 30/60/90-day plan from real findings, and next month's
+follow-up of the plan by fingerprint."""
+
+from __future__ import annotations
+
+import copy
+
+from resultdata import load
+
+from archreview.model import SEVERITY_RANK
+from archreview.plan import MAX_PER_ACTION, PER_WINDOW, build_actions, follow_up, plan_items
+from archreview.scoring import effort_minutes, evaluate, score
+
+
+def actions_of(result):
+    return build_actions(result, lambda f: effort_minutes(f))
+
+
+def test_actions_cover_the_findings_worst_first():
+    result = load("midsize.json")
+    actions = actions_of(result)
+    prints = {f.fingerprint: f for f in result.findings}
+    covered = [p for a in actions for p in a.fingerprints]
+    assert len(covered) == len(set(covered)), "a finding belongs to one action"
+    assert all(p in prints for p in covered)
+    assert all(len(a.fingerprints) <= MAX_PER_ACTION for a in actions)
+    ranks = [SEVERITY_RANK[a.severity] for a in actions]
+    assert ranks == sorted(ranks, reverse=True)
+    first = actions[0]
+    assert first.key == "secrets" and first.severity == "critical"
+    assert "password or key" in first.title
+    vulnerable = next(a for a in actions if a.key == "deps.vulnerable")
+    assert len(vulnerable.fingerprints) == 3
+    assert vulnerable.title == "Upgrade authlib, idna and django to close known security holes"
+    assert vulnerable.minutes == sum(prints[p].effort_minutes for p in vulnerable.fingerprints)
+    backups = next(a for a in actions if a.key == "readiness.backups")
+    assert backups.horizon == 30 and backups.title.startswith("Set up regular backups")
+    # complexity findings in the files that change most (activity hotspots) are one action
+    hot = next(a for a in actions if a.key == "complexity:hotspots")
+    hotspots = {h["path"] for h in result.sections["activity"]["hotspots"]}
+    assert {prints[p].path for p in hot.fingerprints} <= hotspots
+    # more password-like strings than one action holds: the worst 25 of them
+    passwords = next(a for a in actions if a.key == "security.passwords")
+    assert passwords.total == 44 and len(passwords.fingerprints) == MAX_PER_ACTION
+    assert "the worst 25 of 44" in passwords.title
+
+
+def test_windows_hold_four_actions_each():
+    actions = actions_of(load("midsize.json"))
+    for window in (30, 60, 90):
+        assert len([a for a in actions if a.horizon == window]) == PER_WINDOW
+    assert all(a.horizon == 0 for a in actions[3 * PER_WINDOW:])
+    items = plan_items(actions)
+    assert [i["horizon"] for i in items] == [30] * 4 + [60] * 4 + [90] * 4
+    assert all(i["fingerprints"] and i["title"] for i in items)
+
+
+def test_info_findings_never_enter_the_plan():
+    result = load("midsize.json")
+    for f in result.findings:
+        f.severity = "info"
+    assert actions_of(result) == []
+
+
+def test_next_month_marks_items_done_by_fingerprint():
+    august = load("midsize.json")
+    plan = score(august)["plan"]
+    september = copy.deepcopy(august)
+    september.sections.pop("delta")
+    # fixed in September: the leaked key (the whole first item) and one of the three advisories
+    secret = next(i for i in plan if i["key"] == "secrets")
+    deps = next(i for i in plan if i["key"] == "deps.vulnerable")
+    gone = set(secret["fingerprints"]) | {deps["fingerprints"][0]}
+    september.findings = [f for f in september.findings if f.fingerprint not in gone]
+    status = {i["key"]: i for i in follow_up(plan, {f.fingerprint for f in september.findings})}
+    assert status["secrets"]["status"] == "done"
+    assert status["deps.vulnerable"]["status"] == "partly done"
+    assert (status["deps.vulnerable"]["fixed"], status["deps.vulnerable"]["total"]) == (1, len(deps["fingerprints"]))
+    assert status["readiness.backups"]["status"] == "not done"
+
+
+def test_a_moved_finding_is_not_done_when_history_says_it_is_open():
+    august = load("midsize.json")
+    plan = score(august)["plan"]
+    item = plan[0]
+    open_now = set()  # the file was renamed: the old fingerprint is gone from this month's findings...
+    fixed = set()  # ...but the history comparison (which follows renames) did not call it fixed
+    assert follow_up([item], open_now, fixed)[0]["status"] == "not done"
+    assert follow_up([item], open_now, None)[0]["status"] == "done"
+
+
+def test_evaluate_returns_the_stored_plan():
+    result = load("midsize.json")
+    evaluation = evaluate(result)
+    assert evaluation.scores["plan"] == plan_items(evaluation.actions)
