@@ -350,3 +350,22 @@ def test_bad_settings_stop_the_command(git_repo):
     )
     result = CliRunner().invoke(cli, ["scan", str(git_repo.path), "--offline"])
     assert result.exit_code == 2
+
+
+def test_floating_dev_tools_next_to_pinned_product_dependencies_are_not_a_missing_lockfile(git_repo, no_network):
+    git_repo.commit(
+        {
+            "requirements.txt": "Django==4.2.11\npsycopg==3.1.18\n",
+            "requirements-dev.txt": "types-requests\nmypy>=1.8\n",
+            "app.py": "import django\n",
+        },
+        date="2025-01-10",
+    )
+    result, _, _ = run_scan(git_repo.path, jobs=1, options=ScanOptions(offline=True))
+    rules = [(f.rule, f.severity, f.path) for f in result.findings if f.area == "dependencies"]
+    assert ("deps.no-lockfile", "medium", "requirements-dev.txt") not in rules
+    assert not any(rule == "deps.no-lockfile" for rule, _, _ in rules)
+    assert sorted(r for r in rules if r[0] == "deps.unpinned") == [
+        ("deps.unpinned", "info", "requirements-dev.txt"),
+        ("deps.unpinned", "info", "requirements-dev.txt"),
+    ]

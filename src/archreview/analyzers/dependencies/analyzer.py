@@ -261,6 +261,10 @@ def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
         )
         packaged = all(files[r.entry.source_file].packaged for r in members)
         optional = all(r.entry.group != "main" for r in members)
+        if optional and any(r.entry.group == "main" and (r.locked or r.entry.pinned) for r in rows if project_folder(r.entry.source_file) == folder):
+            # only development/test/docs tools float while the product's own
+            # dependencies are pinned: their "unpinned" notes say enough
+            continue
         projects.append((folder, main, packaged, optional))
     return projects
 
