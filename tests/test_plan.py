@@ -93,3 +93,18 @@ def test_evaluate_returns_the_stored_plan():
     result = load("midsize.json")
     evaluation = evaluate(result)
     assert evaluation.scores["plan"] == plan_items(evaluation.actions)
+
+
+def test_keys_left_in_history_are_their_own_action():
+    from archreview.model import Finding
+    from archreview.plan import group_key
+
+    def secret(history: bool) -> Finding:
+        return Finding(
+            rule="secrets.github-token", area="secrets", severity="critical", path="app.py", line=1,
+            message="GitHub token ghp_****************", plain="", effort_minutes=60,
+            extra={"history": {"commit": "abc"}} if history else {},
+        )
+
+    assert group_key(secret(False), set()) == "secrets"
+    assert group_key(secret(True), set()) == "secrets.history"

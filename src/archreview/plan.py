@@ -64,7 +64,9 @@ def hotspot_paths(result: ScanResult, limit: int = 10) -> set[str]:
 def group_key(finding: Finding, hotspots: set[str]) -> str:
     rule = finding.rule
     if finding.area == "secrets" or rule.startswith("secrets."):
-        return "secrets"
+        # a key already deleted from the code is fixed differently (change it;
+        # rewriting history is optional), so it is its own action
+        return "secrets.history" if finding.extra.get("history") else "secrets"
     if finding.area == "complexity" and finding.path in hotspots:
         return "complexity:hotspots"
     if rule == "complexity.function":

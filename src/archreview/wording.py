@@ -50,6 +50,11 @@ ACTION_TEXT: dict[str, tuple[str, str, str]] = {
         "Anyone who can read the code can use these keys to get into your systems or run up bills.",
         "The keys are changed at each provider and the next review finds no keys in the code.",
     ),
+    "secrets.history": (
+        "Change {n} [password or key|passwords or keys] that [is|are] still readable in the git history",
+        "Deleting a key from the code does not hide it: anyone with a copy of the repository can still read it.",
+        "Each key is changed at its provider (or confirmed to be a test value), so the old one no longer works.",
+    ),
     "deps.vulnerable": (
         "Upgrade {n} [library|libraries] with known security holes",
         "Attackers look for products that run libraries with known holes.",

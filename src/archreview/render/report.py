@@ -498,10 +498,14 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
     if area == "secrets":
         if not findings:
             return "No passwords or keys were found in the code."
-        return (
-            f"{count_text(len(findings), 'password or key', 'passwords or keys')} found in the code. "
-            f"Change {'it' if len(findings) == 1 else 'them'} first."
-        )
+        in_history = sum(1 for f in findings if f.extra.get("history"))
+        in_code = len(findings) - in_history
+        places = []
+        if in_code:
+            places.append(f"{count_text(in_code, 'password or key', 'passwords or keys')} in the code")
+        if in_history:
+            places.append(f"{count_text(in_history, 'password or key', 'passwords or keys')} still in its git history")
+        return f"Found {join_words(places)}. Change {'it' if len(findings) == 1 else 'them'} first."
     if area == "dependencies":
         return _dependency_area_sentence(findings, result)
     if area == "readiness":
