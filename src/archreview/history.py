@@ -19,7 +19,8 @@ a monthly commit small and its diff readable:
 * one finding, table row or list item per line.
 
 and one addition, ``history``: ``{month, saved_at, carried_forward,
-checksum}``. The checksum (sha256 of the canonical JSON of everything else)
+checksum}`` (a result read back, or just saved, has it as its ``history``
+section, without the checksum). The checksum (sha256 of the canonical JSON of everything else)
 tells a file archreview wrote from one edited by hand or mangled by a merge.
 
 Reading never fails a command: a file that is not valid JSON, was changed
@@ -169,17 +170,23 @@ def history_dir(path: str | Path, explicit: str | Path | None = None) -> Path:
 def encode(result: ScanResult, month: str, *, carried_forward: bool = False, saved_at: str | None = None) -> str:
     """The text of a history file for ``result``."""
     doc = result.to_dict()
+    doc.pop("history", None)  # the header below takes its place
     for item in doc.get("files", []):
         item.pop("blob", None)
     doc = tabulate(doc)
-    meta = {
+    meta = header(month, carried_forward, saved_at)
+    ordered = {"schema_version": doc.pop("schema_version"), "history": meta, **doc}
+    meta["checksum"] = checksum(ordered)
+    return _layout(ordered)
+
+
+def header(month: str, carried_forward: bool = False, saved_at: str | None = None) -> dict[str, Any]:
+    """The ``history`` section: which month a result is filed under."""
+    return {
         "month": check_month(month),
         "saved_at": saved_at or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "carried_forward": bool(carried_forward),
     }
-    ordered = {"schema_version": doc.pop("schema_version"), "history": meta, **doc}
-    meta["checksum"] = checksum(ordered)
-    return _layout(ordered)
 
 
 def tabulate(value: Any) -> Any:
@@ -230,7 +237,9 @@ def save(directory: Path, month: str, result: ScanResult, *, carried_forward: bo
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HistoryError(f"{target.parent}: cannot create the history folder ({exc.strerror})") from exc
-    write_atomic(target, encode(result, month, carried_forward=carried_forward))
+    meta = header(month, carried_forward)
+    write_atomic(target, encode(result, month, carried_forward=carried_forward, saved_at=meta["saved_at"]))
+    result.sections["history"] = meta
     return target
 
 
@@ -326,6 +335,7 @@ def decode(text: str, month: str, path: Path | None = None) -> HistoryEntry:
         result = ScanResult.from_dict(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise HistoryFileError(f"not a valid archreview result ({type(exc).__name__}: {exc})") from exc
+    result.sections["history"] = {key: meta.get(key) for key in ("month", "saved_at", "carried_forward")}
     return HistoryEntry(
         month=month,
         result=result,

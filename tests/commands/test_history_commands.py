@@ -181,9 +181,9 @@ def test_report_from_history_without_rescanning(repo, tmp_path, monkeypatch):
     folder = git_repo.path / ".archreview" / "history"
     md = run("report", "--from", str(folder))
     assert md.exit_code == 0, md.output
-    assert "## Since last month" in md.output
-    assert "Findings compared with 2025-05: **" in md.output
-    assert "| 2025-03 (no commits) |" in md.output
+    assert "## 3. What changed since last month" in md.output
+    assert "Since May 2025: 1 new problem, 1 fixed" in md.output  # from the delta
+    assert '"Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025", "May 2025", "Jun 2025"' in md.output  # the debt chart
     js = run("report", "--from", str(folder), "--format", "json", "--month", "2025-05")
     result = json.loads(js.output)
     assert result["delta"]["previous"]["month"] == "2025-04"

@@ -192,6 +192,7 @@ def _store_month(path: str, folder: Path, stored, outcome: MonthOutcome, scanned
     carried = outcome.status == "carried forward"
     outcome.seconds = seconds
     result.coverage.notes.extend(n for n in stored.notes() if n not in result.coverage.notes)
+    result.sections["history"] = history.header(outcome.month, carried)
     add_delta(result, outcome.month, stored, path, carried_forward=carried)
     delta = result.sections.get("delta")
     if delta:

@@ -93,6 +93,7 @@ def _compare_and_save(path: str, result, store: Path, month: str | None, save: b
         raise ArchreviewError(f"the scanned commit is from {described}, so it cannot describe the earlier month {month}")
     stored = history.load(store)
     result.coverage.notes.extend(stored.notes())
+    result.sections["history"] = history.header(month)
     add_delta(result, month, stored, path)
     if save:
         saved = history.save(store, month, result)
