@@ -58,13 +58,7 @@ def run_backfill(
     rev: str = "HEAD",
     force: bool = False,
     history_dir: str | None = None,
-    use_cache: bool = True,
-    cache_dir: str | None = None,
-    jobs: int = 0,
-    config_path: str | None = None,
-    progress: bool = False,
-    offline: bool = False,
-    advisory_db: str | None = None,
+    scan_settings: dict | None = None,
     echo=None,
 ) -> list[MonthOutcome]:
     """Fill the history; returns what happened to each month, oldest first.
@@ -114,16 +108,7 @@ def run_backfill(
             if commit not in to_scan:
                 to_scan.append(commit)
 
-    scan_options = dict(
-        use_cache=use_cache,
-        cache_dir=cache_dir,
-        jobs=jobs,
-        config_path=config_path,
-        progress=progress,
-        offline=offline,
-        advisory_db=advisory_db,
-    )
-    results = _scan_commits(path, to_scan, scan_options, echo)
+    results = _scan_commits(path, to_scan, scan_settings or {}, echo)
 
     for month in wanted:
         outcome = outcomes[month]
@@ -133,8 +118,9 @@ def run_backfill(
     return [outcomes[m] for m in wanted]
 
 
-def _scan_commits(path: str, commits: list[str], options: dict, echo) -> dict[str, tuple]:
-    """Scan each commit (newest first): ``commit -> (result, stats, seconds)``."""
+def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[str, tuple]:
+    """Scan each commit (newest first): ``commit -> (result, stats, seconds)``.
+    ``settings``: keyword arguments for run_scan."""
     import time
 
     from ..analyzers.activity import MEMO_OPTION
@@ -146,9 +132,14 @@ def _scan_commits(path: str, commits: list[str], options: dict, echo) -> dict[st
     if not commits:
         return {}
     snapshots = [open_snapshot(path, rev=commit) for commit in commits]
-    config = config_for(snapshots[0], options["config_path"])
-    if options["use_cache"] and len(commits) > 1:
-        engine = Engine(config, ScanOptions(jobs=options["jobs"], cache_dir=_path(options["cache_dir"]), progress=options["progress"]))
+    config = config_for(snapshots[0], settings.get("config_path"))
+    if settings.get("use_cache", True) and len(commits) > 1:
+        options = ScanOptions(
+            jobs=settings.get("jobs", 0),
+            cache_dir=_path(settings.get("cache_dir")),
+            progress=settings.get("progress", False),
+        )
+        engine = Engine(config, options)
         try:
             stats = engine.prefetch(snapshots)
         finally:
@@ -162,16 +153,7 @@ def _scan_commits(path: str, commits: list[str], options: dict, echo) -> dict[st
     for commit in commits:
         started = time.perf_counter()
         result, stats, config = run_scan(
-            path,
-            rev=commit,
-            use_cache=options["use_cache"],
-            cache_dir=options["cache_dir"],
-            jobs=options["jobs"],
-            progress=options["progress"],
-            offline=options["offline"],
-            advisory_db=options["advisory_db"],
-            config=config,
-            options=ScanOptions(extra={MEMO_OPTION: memo}),
+            path, rev=commit, config=config, options=ScanOptions(extra={MEMO_OPTION: memo}), **settings
         )
         results[commit] = (result, stats, time.perf_counter() - started)
     return results
@@ -230,13 +212,9 @@ def describe(outcome: MonthOutcome) -> str:
 @click.option("--force", is_flag=True, help="Rescan months that are already stored.")
 @history_dir_option
 @scan_options
-def backfill(
-    path, months, until, rev, force, history_dir, no_cache, cache_dir, jobs, config_path, progress, offline, advisory_db
-) -> None:
+def backfill(path, months, until, rev, force, history_dir, scan_settings) -> None:
     """Fill .archreview/history with the last N months of the repository at PATH,
     each scanned from git objects at its last commit (no checkout)."""
-    from .. import progress as progress_mod
-
     outcomes = run_backfill(
         path,
         months=months,
@@ -244,13 +222,7 @@ def backfill(
         rev=rev,
         force=force,
         history_dir=history_dir,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
-        jobs=jobs,
-        config_path=config_path,
-        progress=progress_mod.wanted(progress),
-        offline=offline,
-        advisory_db=advisory_db,
+        scan_settings=scan_settings,
         echo=click.echo,
     )
     written = sum(1 for o in outcomes if o.status in ("scanned", "carried forward"))

@@ -8,7 +8,7 @@ import click
 
 from ..errors import ArchreviewError
 from ..output import write_output
-from ..render import FORMATS
+from .options import format_option
 
 
 @click.command()
@@ -21,15 +21,7 @@ from ..render import FORMATS
     help="History folder (or one stored month's file) to report from.",
 )
 @click.option("--month", default=None, help="Month to report on, YYYY-MM (default: the latest stored).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="markdown",
-    show_default=True,
-    help="markdown: the founder report; html: the same as one printable page; sarif: for GitHub code scanning; "
-    "summary: for $GITHUB_STEP_SUMMARY; json: the result itself.",
-)
+@format_option
 @click.option("--output", "-o", default=None, help="Write to this file instead of stdout.")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: the repository's, if any).")
 def report(source, month, fmt, output, config_path) -> None:

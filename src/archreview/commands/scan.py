@@ -8,23 +8,14 @@ import click
 
 from ..errors import ArchreviewError
 from ..output import write_output
-from ..render import FORMATS
-from .options import history_dir_option, scan_options
+from .options import format_option, history_dir_option, scan_options
 
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--rev", default=None, help="Revision to scan (default: HEAD). Read from git objects, no checkout.")
 @click.option("--worktree", is_flag=True, help="Scan the work tree as it is, uncommitted changes included.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="markdown",
-    show_default=True,
-    help="markdown: the founder report; html: the same as one printable page; sarif: for GitHub code scanning; "
-    "summary: for $GITHUB_STEP_SUMMARY; json: the result itself.",
-)
+@format_option
 @click.option("--output", "-o", default=None, help="Write to this file instead of stdout.")
 @scan_options
 @click.option("--profile", is_flag=True, help="Print where the time went (CPU seconds per stage, slowest files) on stderr.")
@@ -39,15 +30,11 @@ from .options import history_dir_option, scan_options
     default=None,
     help="Month the saved result describes, YYYY-MM (default: the month of the scanned commit's date, UTC).",
 )
-def scan(
-    path, rev, worktree, fmt, output, no_cache, cache_dir, jobs, config_path, progress, profile, offline, advisory_db,
-    save, history_dir, month,
-) -> None:
+def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history_dir, month) -> None:
     """Scan the repository at PATH (default: the current folder).
 
     When the repository keeps a history (.archreview/history), the result
     gains a `delta` section against the latest earlier month."""
-    from .. import progress as progress_mod
     from ..render import RenderContext, render
     from ..scan import run_scan
 
@@ -61,18 +48,7 @@ def scan(
         check_month(month)
     store = _history_folder(path, history_dir, required=save)
 
-    result, stats, config = run_scan(
-        path,
-        rev=rev,
-        worktree=worktree,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
-        jobs=jobs,
-        config_path=config_path,
-        progress=progress_mod.wanted(progress),
-        offline=offline,
-        advisory_db=advisory_db,
-    )
+    result, stats, config = run_scan(path, rev=rev, worktree=worktree, **scan_settings)
     earlier = _compare_and_save(path, result, store, month, save) if store is not None else []
     write_output(render(fmt, result, RenderContext(config=config, history=earlier)), output)
     if profile:
