@@ -99,7 +99,7 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
                     "One person made most of the code changes this year; if they leave or fall ill, "
                     "work on the product slows down sharply."
                 ),
-                effort_minutes=8 * 60,
+                effort_minutes=_handover_minutes(sum(f.sloc for f in files.values() if f.role == "source"), 16 * 60),
                 basis="repository",
             )
         )
@@ -122,7 +122,7 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
                         "This busy, complex file is changed almost only by one person, so the team depends on "
                         "them for a part of the code that changes all the time."
                     ),
-                    effort_minutes=2 * 60,
+                    effort_minutes=_handover_minutes(spot["sloc"], 4 * 60),
                     basis="file",
                 )
             )
@@ -148,11 +148,18 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
                     "The people who wrote most of this file no longer work on the code, so nobody may know "
                     "why it works the way it does; changing it will be slower and riskier."
                 ),
-                effort_minutes=min(8 * 60, 60 + row["sloc"] // 10),
+                effort_minutes=_handover_minutes(row["sloc"], 8 * 60),
                 basis="file",
             )
         )
     return findings
+
+
+def _handover_minutes(sloc: int, most: int) -> int:
+    """Time for a second person to learn code well enough to change it (review
+    it with its author, write down what is not obvious): about ten lines a
+    minute, at least half an hour, at most ``most``."""
+    return max(30, min(most, sloc // 10))
 
 
 def _inactive_months(section: dict) -> int:
