@@ -73,20 +73,24 @@ class Cache:
 
     # -- per-blob analyzer results ----------------------------------------
     def get_many(self, analyzer: str, version: str, config: str, blobs: Iterable[str]) -> dict[str, Any]:
-        blobs = list(dict.fromkeys(blobs))
+        return self._select_many(
+            "SELECT blob, data FROM results WHERE analyzer=? AND version=? AND config=? AND blob IN ({marks})",
+            (analyzer, version, config),
+            blobs,
+        )
+
+    def _select_many(self, sql: str, params: tuple, keys: Iterable[str]) -> dict[str, Any]:
+        """``key -> document`` for the keys found, in batches; a damaged row is a miss."""
+        keys = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
-        for start in range(0, len(blobs), BATCH):
-            batch = blobs[start : start + BATCH]
-            marks = ",".join("?" * len(batch))
-            rows = self._db.execute(
-                f"SELECT blob, data FROM results WHERE analyzer=? AND version=? AND config=? AND blob IN ({marks})",
-                (analyzer, version, config, *batch),
-            )
-            for blob, data in rows:
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            rows = self._db.execute(sql.format(marks=",".join("?" * len(batch))), (*params, *batch))
+            for key, data in rows:
                 try:
-                    found[blob] = _decode(data)
+                    found[key] = _decode(data)
                 except (zlib.error, ValueError):
-                    continue  # a damaged row is a miss
+                    continue
         return found
 
     def put(self, analyzer: str, version: str, config: str, blob: str, value: Any) -> None:
@@ -98,9 +102,13 @@ class Cache:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        self._insert_many("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)", pending)
+
+    def _insert_many(self, sql: str, rows: list[tuple]) -> None:
+        """All rows in one transaction, or none (a failed write is a miss next time)."""
         try:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)", pending)
+            self._db.executemany(sql, rows)
             self._db.execute("COMMIT")
         except sqlite3.Error:
             try:
@@ -130,6 +138,18 @@ class Cache:
             )
         except sqlite3.Error:
             pass
+
+    def get_kv_many(self, namespace: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Documents stored under ``keys`` (any age); missing or damaged ones are left out."""
+        return self._select_many("SELECT key, data FROM kv WHERE namespace=? AND key IN ({marks})", (namespace,), keys)
+
+    def put_kv_many(self, namespace: str, items: dict[str, Any]) -> None:
+        """Store many documents in one transaction."""
+        if not items:
+            return
+        now = time.time()
+        rows = [(namespace, key, now, _encode(value)) for key, value in items.items()]
+        self._insert_many("INSERT OR REPLACE INTO kv VALUES (?,?,?,?)", rows)
 
     def close(self) -> None:
         self.flush()

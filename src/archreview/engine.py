@@ -118,47 +118,7 @@ class Engine:
         python_paths = {f.path for f in snapshot.files if is_python_path(f.path)}
         modules = module_names(python_paths)
 
-        candidates: list[tuple[FileRef, str, tuple[str, ...]]] = []
-        for ref in snapshot.files:
-            label = self.selector.excluded_by(ref.path)
-            if label is not None:
-                coverage.excluded += 1
-                coverage.excluded_by[label] = coverage.excluded_by.get(label, 0) + 1
-                continue
-            python = is_python_path(ref.path)
-            if python:
-                coverage.python_files += 1
-            if ref.status == STATUS_SUBMODULE:
-                coverage.skipped.append(Skipped(ref.path, "git submodule: not scanned (scan it as its own repository)"))
-                continue
-            role = self.selector.role(ref.path)
-            wanted = tuple(
-                a.name
-                for a in self.file_analyzers
-                if (python or not a.python_only) and a.wants(ref.path, role, self.settings[a.name])
-            )
-            if not wanted:
-                continue
-            if ref.status == STATUS_SYMLINK:
-                if python:
-                    coverage.skipped.append(Skipped(ref.path, "symbolic link: not followed"))
-                continue
-            if ref.status == STATUS_MISSING:
-                coverage.skipped.append(
-                    Skipped(ref.path, "missing from the repository's objects (incomplete clone or damaged repository)")
-                )
-                continue
-            if ref.size is not None and ref.size > self.config.max_file_size:
-                if python:
-                    coverage.skipped.append(
-                        Skipped(
-                            ref.path,
-                            f"{ref.size / 1_048_576:.1f} MiB: larger than the "
-                            f"{self.config.max_file_size / 1_048_576:g} MiB limit (max_file_size)",
-                        )
-                    )
-                continue
-            candidates.append((ref, role, wanted))
+        candidates = self._select(snapshot, coverage)
         stats.phases["select"] = time.perf_counter() - started
 
         # blob ids for files read from disk (worktree changes, plain folders)
@@ -229,6 +189,111 @@ class Engine:
         return result, stats
 
     # ------------------------------------------------------------------
+    def _select(self, snapshot: Snapshot, coverage: Coverage) -> list[tuple[FileRef, str, tuple[str, ...]]]:
+        """The files to analyse, each with its role and the analyzers that want
+        it; what is left out is counted in ``coverage``."""
+        candidates: list[tuple[FileRef, str, tuple[str, ...]]] = []
+        for ref in snapshot.files:
+            label = self.selector.excluded_by(ref.path)
+            if label is not None:
+                coverage.excluded += 1
+                coverage.excluded_by[label] = coverage.excluded_by.get(label, 0) + 1
+                continue
+            python = is_python_path(ref.path)
+            if python:
+                coverage.python_files += 1
+            if ref.status == STATUS_SUBMODULE:
+                coverage.skipped.append(Skipped(ref.path, "git submodule: not scanned (scan it as its own repository)"))
+                continue
+            role = self.selector.role(ref.path)
+            wanted = tuple(
+                a.name
+                for a in self.file_analyzers
+                if (python or not a.python_only) and a.wants(ref.path, role, self.settings[a.name])
+            )
+            if not wanted:
+                continue
+            if ref.status == STATUS_SYMLINK:
+                if python:
+                    coverage.skipped.append(Skipped(ref.path, "symbolic link: not followed"))
+                continue
+            if ref.status == STATUS_MISSING:
+                coverage.skipped.append(
+                    Skipped(ref.path, "missing from the repository's objects (incomplete clone or damaged repository)")
+                )
+                continue
+            if ref.size is not None and ref.size > self.config.max_file_size:
+                if python:
+                    coverage.skipped.append(
+                        Skipped(
+                            ref.path,
+                            f"{ref.size / 1_048_576:.1f} MiB: larger than the "
+                            f"{self.config.max_file_size / 1_048_576:g} MiB limit (max_file_size)",
+                        )
+                    )
+                continue
+            candidates.append((ref, role, wanted))
+        return candidates
+
+    def prefetch(self, snapshots: list[Snapshot]) -> ScanStats:
+        """Analyse, in one pool, every file that any of ``snapshots`` needs and
+        the cache lacks, and store the results, so that scanning the snapshots
+        afterwards costs only cache lookups. For scanning many revisions of one
+        repository in a row (backfill): one pool start, and a blob shared by
+        several revisions is analysed once."""
+        stats = ScanStats()
+        if self.cache is None or not snapshots:
+            return stats
+        started = time.perf_counter()
+        # one unit per blob and cache key: what the cache would store once
+        units: dict[tuple[str, tuple[str, ...]], tuple[FileRef, str, tuple[str, ...], str]] = {}
+        self._cache_keys = {}
+        for snapshot in snapshots:
+            modules = module_names({f.path for f in snapshot.files if is_python_path(f.path)})
+            for ref, role, wanted in self._select(snapshot, Coverage()):
+                if ref.blob is None:
+                    continue
+                keys = []
+                for analyzer in self.file_analyzers:
+                    if analyzer.name in wanted:
+                        variant = analyzer.cache_variant(ref.path, role, self.settings[analyzer.name])
+                        key = f"{self.config_hashes[analyzer.name]}:{variant}"
+                        self._cache_keys[(analyzer.name, ref.path)] = key
+                        keys.append(key)
+                units.setdefault((ref.blob, tuple(keys)), (ref, role, wanted, modules.get(ref.path, "")))
+        stats.files_considered = len(units)
+        wanted_blobs: dict[tuple[str, str], set[str]] = {}  # (analyzer, key) -> blobs
+        for ref, _role, wanted, _module in units.values():
+            for name in wanted:
+                wanted_blobs.setdefault((name, self._cache_keys[(name, ref.path)]), set()).add(ref.blob)
+        versions = {a.name: a.version for a in self.file_analyzers}
+        hits: set[tuple[str, str, str]] = set()
+        for (name, key), blobs in wanted_blobs.items():
+            found = self.cache.get_many(name, versions[name], key, sorted(blobs))
+            hits.update((name, key, blob) for blob in found)
+        stats.cache_hits = len(hits)
+        tasks = []
+        for ref, role, wanted, module in units.values():
+            missing = tuple(n for n in wanted if (n, self._cache_keys[(n, ref.path)], ref.blob) not in hits)
+            if missing:
+                tasks.append(Task(ref, role, module, missing, is_python_path(ref.path)))
+        stats.files_analyzed = len(tasks)
+        stats.phases["select"] = time.perf_counter() - started
+        phase = time.perf_counter()
+        progress = Progress(len(tasks), self.options.progress)
+        scratch: dict[str, dict[str, dict[str, Any]]] = {}
+        try:
+            for result in self._analyse(tasks, snapshots[0], stats):
+                progress.advance()
+                self._absorb(result, scratch, {}, {}, {}, stats)
+                scratch.clear()
+        finally:
+            progress.close()
+            self.cache.flush()
+        stats.phases["analyse"] = time.perf_counter() - phase
+        stats.wall = time.perf_counter() - started
+        return stats
+
     def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats):
         if not tasks:
             return

@@ -191,6 +191,67 @@ class GitRepo:
             sizes.setdefault(oid, None)
         return sizes
 
+    # -- history ---------------------------------------------------------
+    def run(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+        """Run one git command with the safe environment; bytes in and out.
+        The caller looks at ``returncode`` and ``stderr``."""
+        return subprocess.run(
+            self.command(*args),
+            input=input,
+            capture_output=True,
+            env=safe_git_env(),
+            check=False,
+        )
+
+    def command(self, *args: str) -> list[str]:
+        """Argument list for a git command on this repository (work tree
+        commands run in the work tree, so ``.mailmap`` there applies)."""
+        if self.work_tree is not None:
+            return ["git", "-C", str(self.work_tree), *args]
+        return ["git", "--git-dir", str(self.git_dir), *args]
+
+    def first_parent_chain(self, rev: str) -> list[tuple[str, int]]:
+        """``(commit, committer time)`` along the first-parent chain of ``rev``,
+        newest first: the commits a branch pointed at over time."""
+        commit = self.resolve(rev)
+        proc = self.run("rev-list", "--first-parent", "--format=%H %ct", "--no-commit-header", commit)
+        if proc.returncode != 0:
+            raise RepositoryError(f"cannot list the history of {rev!r}: {_first_line(proc.stderr)}")
+        chain = []
+        for line in proc.stdout.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                chain.append((parts[0], int(parts[1])))
+        return chain
+
+    def has_commit(self, oid: str) -> bool:
+        if not oid or oid.startswith("-"):
+            return False
+        proc = self.run("cat-file", "-e", f"{oid}^{{commit}}")
+        return proc.returncode == 0
+
+    def renames(self, old: str, new: str) -> dict[str, str]:
+        """Paths git's rename detection sees as moved between two revisions
+        (``git diff -M``), old path -> new path."""
+        proc = self.run("diff", "-M", "--name-status", "-z", "--no-ext-diff", "--no-textconv", old, new, "--")
+        if proc.returncode != 0:
+            raise RepositoryError(f"cannot compare {old[:12]} with {new[:12]}: {_first_line(proc.stderr)}")
+        fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        moved: dict[str, str] = {}
+        i = 0
+        while i < len(fields):
+            status = fields[i]
+            if not status:
+                i += 1
+                continue
+            if status[0] in "RC":
+                if status[0] == "R" and i + 2 < len(fields):
+                    moved[fields[i + 1]] = fields[i + 2]
+                i += 3
+            else:
+                i += 2
+        return moved
+
     # -- blobs -----------------------------------------------------------
     def read_blob(self, oid: str) -> bytes | None:
         """Contents of a blob, or None when the object is missing."""
@@ -328,6 +389,11 @@ def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.kill()
     proc.wait()
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "git failed"
 
 
 def _environment_overrides() -> dict[str, str]:

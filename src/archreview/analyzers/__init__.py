@@ -24,6 +24,7 @@ REPO_ANALYZERS: tuple[str, ...] = (
     "archreview.analyzers.architecture:ArchitectureAnalyzer",
     "archreview.analyzers.readiness:ReadinessAnalyzer",
     "archreview.analyzers.secrets_history:SecretsHistoryAnalyzer",
+    "archreview.analyzers.activity:ActivityAnalyzer",
 )
 
 

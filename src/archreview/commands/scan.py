@@ -2,60 +2,94 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from ..errors import ArchreviewError
 from ..output import write_output
-from ..render import FORMATS
+from .options import format_option, history_dir_option, scan_options
 
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--rev", default=None, help="Revision to scan (default: HEAD). Read from git objects, no checkout.")
 @click.option("--worktree", is_flag=True, help="Scan the work tree as it is, uncommitted changes included.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    default="markdown",
-    show_default=True,
-    help="markdown: the founder report; html: the same as one printable page; sarif: for GitHub code scanning; "
-    "summary: for $GITHUB_STEP_SUMMARY; json: the result itself.",
-)
+@format_option
 @click.option("--output", "-o", default=None, help="Write to this file instead of stdout.")
-@click.option("--no-cache", is_flag=True, help="Analyse every file again; neither read nor write the cache.")
-@click.option("--cache-dir", default=None, help="Cache folder (default: $XDG_CACHE_HOME/archreview).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per CPU).")
-@click.option("--config", "config_path", default=None, help="Configuration file (default: .archreview.toml or pyproject.toml).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal, not in CI).")
+@scan_options
 @click.option("--profile", is_flag=True, help="Print where the time went (CPU seconds per stage, slowest files) on stderr.")
-@click.option("--offline", is_flag=True, help="Use no network: no package index lookups, no online vulnerability service.")
 @click.option(
-    "--advisory-db",
-    default=None,
-    metavar="DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    help="Audit dependencies against this local OSV advisory database (YAML or JSON files) instead of an online service.",
+    "--save",
+    is_flag=True,
+    help="Store the result as the month's history file, .archreview/history/YYYY-MM.json (replaces that month's file).",
 )
-def scan(path, rev, worktree, fmt, output, no_cache, cache_dir, jobs, config_path, progress, profile, offline, advisory_db) -> None:
-    """Scan the repository at PATH (default: the current folder)."""
-    from .. import progress as progress_mod
+@history_dir_option
+@click.option(
+    "--month",
+    default=None,
+    help="Month the saved result describes, YYYY-MM (default: the month of the scanned commit's date, UTC).",
+)
+def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history_dir, month) -> None:
+    """Scan the repository at PATH (default: the current folder).
+
+    When the repository keeps a history (.archreview/history), the result
+    gains a `delta` section against the latest earlier month."""
     from ..render import RenderContext, render
     from ..scan import run_scan
 
-    result, stats, config = run_scan(
-        path,
-        rev=rev,
-        worktree=worktree,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
-        jobs=jobs,
-        config_path=config_path,
-        progress=progress_mod.wanted(progress),
-        offline=offline,
-        advisory_db=advisory_db,
-    )
-    write_output(render(fmt, result, RenderContext(config=config)), output)
+    if save and worktree:
+        raise ArchreviewError("--save stores committed states only; commit your changes, or scan without --worktree")
+    if month is not None:
+        if not save:
+            raise ArchreviewError("--month only applies with --save")
+        from ..history import check_month
+
+        check_month(month)
+    store = _history_folder(path, history_dir, required=save)
+
+    result, stats, config = run_scan(path, rev=rev, worktree=worktree, **scan_settings)
+    earlier = _compare_and_save(path, result, store, month, save) if store is not None else []
+    write_output(render(fmt, result, RenderContext(config=config, history=earlier)), output)
     if profile:
         from ..profile import format_profile
 
         click.echo(format_profile(stats), err=True)
+
+
+def _compare_and_save(path: str, result, store: Path, month: str | None, save: bool) -> list:
+    """Add the delta against the stored months, save when asked; returns the
+    earlier months' results, oldest first, for the renderers."""
+    from .. import history
+    from ..compare import add_delta
+
+    described = history.month_of_result(result)
+    month = month or described
+    if month < described:
+        raise ArchreviewError(f"the scanned commit is from {described}, so it cannot describe the earlier month {month}")
+    stored = history.load(store)
+    result.coverage.notes.extend(stored.notes())
+    result.sections["history"] = history.header(month)
+    add_delta(result, month, stored, path)
+    if save:
+        saved = history.save(store, month, result)
+        click.echo(f"archreview: saved {month} to {saved}", err=True)
+    return [e.result for e in stored.entries if e.month < month]
+
+
+def _history_folder(path: str, history_dir: str | None, required: bool) -> Path | None:
+    """Where this repository keeps its history; None when it has none and
+    none is needed."""
+    from .. import history
+
+    if history_dir is not None:
+        return Path(history_dir)
+    if not Path(path).exists():
+        return None  # the scan says so
+    if required:
+        return history.history_dir(path)
+    try:
+        folder = history.history_dir(path)
+    except ArchreviewError:
+        return None
+    return folder if folder.is_dir() else None

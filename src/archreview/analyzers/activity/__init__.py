@@ -1,0 +1,184 @@
+"""``activity``: how the code changes and who changes it, from git history.
+
+Churn per file over the last 3/6/12 months, hotspots (change frequency x
+complexity), bus factor per file and for the repository, knowledge loss
+(code whose main authors stopped committing) and commit cadence. The history
+is read by :mod:`.gitlog` (one listing, one ``git log --numstat`` pass over
+the commits not yet cached) and measured by :mod:`.measures`.
+
+Settings (``[tool.archreview.activity]``): ``inactive_months`` (default 6),
+after which an author who made no commit counts as gone.
+
+Skipped, with a note, for a plain folder (no history) and for a shallow clone
+(history cut off, so every measure would be wrong).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...errors import ConfigError
+from ...gitrepo import GitRepo
+from ...model import Finding
+from ..base import RepoAnalyzer, RepoContext, RepoOutput
+from . import gitlog, measures
+
+DEFAULT_INACTIVE_MONTHS = 6
+FILE_FINDINGS = 10  # at most this many file-level findings per rule
+KNOWLEDGE_MIN_SLOC = 100
+#: ScanOptions.extra key under which a caller scanning several revisions in a
+#: row (backfill) passes one :class:`gitlog.Memo` for all of them
+MEMO_OPTION = "activity_memo"
+
+SHALLOW_NOTE = (
+    "activity: this is a shallow clone, so its commit history is cut off; churn, hotspots and bus factor "
+    "were not measured. Fetch the full history (in GitHub Actions: actions/checkout with fetch-depth: 0)."
+)
+
+
+class ActivityAnalyzer(RepoAnalyzer):
+    name = "activity"
+    version = "1"
+
+    def run(self, context: RepoContext) -> RepoOutput:
+        snapshot = context.snapshot
+        if snapshot.kind == "directory" or not snapshot.revision:
+            return RepoOutput(notes=["activity: not a git repository with commits, so there is no history to measure"])
+        if snapshot.shallow:
+            return RepoOutput(notes=[SHALLOW_NOTE])
+        if snapshot.kind == "index":
+            return RepoOutput(notes=["activity: not measured for staged changes (it describes commits)"])
+        inactive_months = _inactive_months(context.config.section(self.name))
+        memo = context.options.get(MEMO_OPTION)
+        memo = memo if isinstance(memo, gitlog.Memo) else None
+        repo = GitRepo(snapshot.root)
+        try:
+            commits = gitlog.list_commits(repo, snapshot.revision, memo)
+            stats = gitlog.LogStats()
+            changes = gitlog.file_changes(repo, commits, context.cache, jobs=_cpus(), stats=stats, memo=memo)
+        finally:
+            repo.close()
+        prefix = snapshot.prefix
+        files = {f.path: f for f in context.files if f.path.startswith(prefix)}
+        inputs = measures.Inputs(
+            commits=commits,
+            changes=changes,
+            reference=_timestamp(snapshot.revision_date) or max((c.time for c in commits), default=0),
+            files=files,
+            roles={path: f.role for path, f in files.items()},
+            findings=[f for f in context.findings if f.path in files],
+            inactive_months=inactive_months,
+        )
+        section, _histories, facts = measures.compute(inputs)
+        output = RepoOutput(sections={"activity": section}, findings=_findings(section, facts, files))
+        if stats.missing_blob_commits:
+            output.notes.append(
+                f"activity: {stats.missing_blob_commits} commits change files whose contents are missing from "
+                "the repository; those changes count, with unknown line counts"
+            )
+        return output
+
+
+def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
+    findings: list[Finding] = []
+    bus = section["bus_factor"]
+    if facts["repo_bus_factor"] == 1:
+        owner = facts["repo_owner"] or "one person"
+        findings.append(
+            Finding(
+                rule="activity.bus-factor",
+                area="activity",
+                severity="medium",
+                path="",
+                line=0,
+                message=(
+                    f"repository bus factor 1: {owner} made {facts['repo_owner_share']:.0%} of the lines changed "
+                    f"in Python code over the last 12 months ({bus['authors_12m']} authors in all)"
+                ),
+                plain=(
+                    "One person made most of the code changes this year; if they leave or fall ill, "
+                    "work on the product slows down sharply."
+                ),
+                effort_minutes=_handover_minutes(sum(f.sloc for f in files.values() if f.role == "source"), 16 * 60),
+                basis="repository",
+            )
+        )
+    elif facts["repo_bus_factor"] > 1:
+        for spot in facts["hotspots"]:
+            if spot["bus_factor"] != 1:
+                continue
+            findings.append(
+                Finding(
+                    rule="activity.bus-factor",
+                    area="activity",
+                    severity="low",
+                    path=spot["path"],
+                    line=0,
+                    message=(
+                        f"hotspot with bus factor 1: {spot['commits_12m']} commits in 12 months, "
+                        f"total complexity {spot['cc_total']}, one author made most of the changes"
+                    ),
+                    plain=(
+                        "This busy, complex file is changed almost only by one person, so the team depends on "
+                        "them for a part of the code that changes all the time."
+                    ),
+                    effort_minutes=_handover_minutes(spot["sloc"], 4 * 60),
+                    basis="file",
+                )
+            )
+            if sum(1 for f in findings if f.path) >= FILE_FINDINGS:
+                break
+    lost = [r for r in facts["lost_files"] if r["sloc"] >= KNOWLEDGE_MIN_SLOC][:FILE_FINDINGS]
+    hot = {spot["path"] for spot in facts["hotspots"]}
+    for row in lost:
+        since = row["owner_last_commit"] or "long ago"
+        findings.append(
+            Finding(
+                rule="activity.knowledge-loss",
+                area="activity",
+                severity="medium" if row["path"] in hot else "low",
+                path=row["path"],
+                line=0,
+                message=(
+                    f"{row['sloc']} lines of code whose main authors have made no commit for "
+                    f"{section['knowledge_loss']['inactive_months']} months or more ({row['owner']} added "
+                    f"{row['owner_share']:.0%} of its lines; last commit {since})"
+                ),
+                plain=(
+                    "The people who wrote most of this file no longer work on the code, so nobody may know "
+                    "why it works the way it does; changing it will be slower and riskier."
+                ),
+                effort_minutes=_handover_minutes(row["sloc"], 8 * 60),
+                basis="file",
+            )
+        )
+    return findings
+
+
+def _handover_minutes(sloc: int, most: int) -> int:
+    """Time for a second person to learn code well enough to change it (review
+    it with its author, write down what is not obvious): about ten lines a
+    minute, at least half an hour, at most ``most``."""
+    return max(30, min(most, sloc // 10))
+
+
+def _inactive_months(section: dict) -> int:
+    value = section.get("inactive_months", DEFAULT_INACTIVE_MONTHS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        raise ConfigError("[tool.archreview.activity] inactive_months must be a whole number of months (1-120)")
+    return value
+
+
+def _timestamp(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return int(datetime.fromisoformat(iso).timestamp())
+    except ValueError:
+        return None
+
+
+def _cpus() -> int:
+    from ...engine import available_cpus
+
+    return available_cpus()

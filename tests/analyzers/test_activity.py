@@ -1,0 +1,252 @@
+"""Activity from git history: churn, hotspots, bus factor, knowledge loss and
+cadence, measured from the scanned revision's date, renames followed,
+.mailmap honoured, cached per commit."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archreview.analyzers.activity import SHALLOW_NOTE, gitlog, measures
+from archreview.cache import Cache
+from archreview.gitrepo import GitRepo
+from archreview.scan import run_scan
+from historyfixture import ANN, BOB, CARA, build
+
+
+@pytest.fixture
+def repo(git_repo):
+    commits = build(git_repo)
+    return git_repo, commits
+
+
+def _activity(path, **kwargs):
+    result, _stats, _config = run_scan(path, **kwargs)
+    return result, result.sections.get("activity")
+
+
+def _churn(activity, path):
+    return next((row for row in activity["churn"]["top"] if row["path"] == path), None)
+
+
+def test_churn_windows_end_at_the_scanned_revision_not_today(repo):
+    git_repo, c = repo
+    result, activity = _activity(git_repo.path)
+    assert activity["reference_date"].startswith("2025-06-15")
+    billing = _churn(activity, "app/billing.py")  # written in May, changed in June
+    assert billing["lines_3m"] == billing["lines_12m"] > 0
+    assert billing["commits_12m"] == 2
+    core = _churn(activity, "app/core.py")  # changed in January and February only
+    assert core["lines_3m"] == 0 and core["lines_6m"] > 0 and core["commits_12m"] == 2
+    # the same measure for an earlier month: windows move with the revision
+    _result, april = _activity(git_repo.path, rev=c["apr-ann"])
+    assert _churn(april, "app/core.py")["lines_3m"] > 0
+    assert _churn(april, "app/billing.py") is None
+
+
+def test_lines_are_counted_like_git_numstat(repo):
+    git_repo, c = repo
+    _result, activity = _activity(git_repo.path)
+    out = git_repo.git("log", "--numstat", "--format=", "--", "app/api.py")
+    expected = sum(int(a) + int(d) for a, d, _p in (line.split("\t") for line in out.splitlines() if line.strip()))
+    assert _churn(activity, "app/api.py")["lines_12m"] == expected
+
+
+def test_renames_are_followed_for_churn_and_ownership(repo, tmp_path):
+    git_repo, c = repo
+    (git_repo.path / ".archreview.toml").write_text("[activity]\ninactive_months = 2\n", encoding="utf-8")
+    result, activity = _activity(git_repo.path)
+    util = _churn(activity, "app/helpers/util.py")
+    # January's lines (written as app/util.py) count for the file's current name
+    assert util["commits_12m"] == 3 and util["lines_12m"] > 4
+    lost = {row["path"]: row for row in activity["knowledge_loss"]["files"]}
+    # Ann wrote it under its old name and has made no commit since April
+    assert lost["app/helpers/util.py"]["owner"] == "Ann Author"
+    assert lost["app/helpers/util.py"]["owner_last_commit"] == "2025-04-05"
+    assert "app/billing.py" not in lost  # Bob is active
+    assert activity["knowledge_loss"]["inactive_months"] == 2
+    assert activity["knowledge_loss"]["sloc"] == sum(row["sloc"] for row in lost.values())
+
+
+def test_hotspots_rank_change_frequency_times_complexity(repo):
+    git_repo, _c = repo
+    result, activity = _activity(git_repo.path)
+    spots = activity["hotspots"]
+    assert [s["path"] for s in spots][:2] == ["app/billing.py", "app/core.py"]
+    top = spots[0]
+    metrics = next(f for f in result.files if f.path == "app/billing.py")
+    assert top["score"] == top["commits_12m"] * metrics.cc_total
+    assert top["findings"] == sum(1 for f in result.findings if f.path == "app/billing.py" and f.area != "activity")
+    assert all(s["path"] != "tests/test_core.py" for s in spots)  # product code only
+
+
+def test_bus_factor_of_files_and_repository(repo):
+    git_repo, _c = repo
+    result, activity = _activity(git_repo.path)
+    bus = activity["bus_factor"]
+    assert bus["authors_12m"] == 3
+    assert {a["name"] for a in bus["top_authors"]} == {"Ann Author", "Bob Builder", "Cara Coder"}
+    shares = Counter({a["name"]: a["share"] for a in bus["top_authors"]})
+    assert bus["repository"] == measures.bus_factor(shares)
+    billing = next(s for s in activity["hotspots"] if s["path"] == "app/billing.py")
+    assert billing["bus_factor"] == 1  # only Bob changed it
+    assert any(f["path"] == "app/billing.py" and f["owner"] == "Bob Builder" for f in bus["files"])
+
+
+def test_bus_factor_function():
+    assert measures.bus_factor(Counter()) == 0
+    assert measures.bus_factor(Counter(a=10)) == 1
+    assert measures.bus_factor(Counter(a=6, b=4)) == 1
+    assert measures.bus_factor(Counter(a=5, b=5)) == 2  # half is not most
+    assert measures.bus_factor(Counter(a=3, b=3, c=3, d=1)) == 2
+    assert measures.main_authors(Counter(a=3, b=3, c=3, d=1)) == ["a", "b"]
+
+
+def test_single_author_repository_gets_a_bus_factor_finding(git_repo):
+    for day in ("2025-01-05", "2025-02-05", "2025-03-05"):
+        git_repo.commit({"app.py": f"# {day}\n\ndef f(x):\n    return x\n"}, date=day, author=ANN)
+    git_repo.commit({"README.md": "hi\n"}, date="2025-03-06", author=BOB)  # no Python: no lines
+    result, activity = _activity(git_repo.path)
+    assert activity["bus_factor"]["repository"] == 1
+    [finding] = [f for f in result.findings if f.rule == "activity.bus-factor"]
+    assert finding.path == "" and finding.area == "activity" and finding.severity == "medium"
+    assert "Ann Author" in finding.message and finding.plain.endswith(".")
+    assert activity["cadence"]["authors_3m"] == 2  # Bob's README commit counts for cadence
+
+
+def test_mailmap_is_honoured(repo):
+    git_repo, _c = repo
+    git_repo.commit({"app/api.py": "def get(items, key):\n    return key\n"}, date="2025-06-20", author="cara <cara@old.example>")
+    _r, before = _activity(git_repo.path)
+    assert before["bus_factor"]["authors_12m"] == 4  # "cara" looks like someone else
+    git_repo.commit({".mailmap": "Cara Coder <cara@example.com> <cara@old.example>\n"}, date="2025-06-21", author=BOB)
+    _r, after = _activity(git_repo.path)
+    assert after["bus_factor"]["authors_12m"] == 3
+    assert "cara" not in {a["name"] for a in after["bus_factor"]["top_authors"]}
+
+
+def test_one_person_with_two_addresses_counts_once(git_repo):
+    git_repo.commit({"a.py": "x = 1\n"}, date="2025-01-05", author="Dee Dev <dee@work.example>")
+    git_repo.commit({"a.py": "x = 2\n"}, date="2025-01-06", author="dee dev <dee@home.example>")
+    git_repo.commit({"a.py": "x = 3\n"}, date="2025-01-07", author="deedev <dee@home.example>")
+    _r, activity = _activity(git_repo.path)
+    assert activity["bus_factor"]["authors_12m"] == 1
+    assert activity["cadence"]["authors_12m"] == 1
+
+
+def test_cadence_counts_commits_per_month(repo):
+    git_repo, _c = repo
+    _r, activity = _activity(git_repo.path)
+    cadence = activity["cadence"]
+    months = {m["month"]: m for m in cadence["months"]}
+    assert len(cadence["months"]) == 12 and cadence["months"][-1]["month"] == "2025-06"
+    assert months["2025-03"]["commits"] == 0  # the empty month
+    assert months["2025-02"] == {"month": "2025-02", "commits": 2, "authors": 2}  # merges not counted
+    assert months["2025-06"]["authors"] == 2
+    assert cadence["first_commit"] == "2025-01-10"
+    assert activity["commits"]["merges"] == 1
+    assert activity["commits"]["total"] == 9
+
+
+def test_history_is_parsed_once_and_cached_per_commit(repo, tmp_path):
+    git_repo, _c = repo
+    git = GitRepo(git_repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        commits = gitlog.list_commits(git, "HEAD")
+        first = gitlog.LogStats()
+        changes = gitlog.file_changes(git, commits, cache, jobs=2, stats=first)
+        assert first.parsed == 8 and first.from_cache == 0  # 9 commits, one merge
+        again = gitlog.LogStats()
+        assert gitlog.file_changes(git, commits, cache, jobs=2, stats=again) == changes
+        assert again.parsed == 0 and again.from_cache == 8
+        git_repo.commit({"app/api.py": "x = 1\n"}, date="2025-07-01", author=CARA)
+        more = gitlog.LogStats()
+        gitlog.file_changes(git, gitlog.list_commits(git, "HEAD"), cache, jobs=2, stats=more)
+        assert more.parsed == 1  # next month: only the new commit
+    finally:
+        cache.close()
+        git.close()
+
+
+def test_parallel_chunks_give_the_same_answer(repo, monkeypatch):
+    git_repo, _c = repo
+    git = GitRepo(git_repo.path)
+    try:
+        commits = gitlog.list_commits(git, "HEAD")
+        whole = gitlog.file_changes(git, commits, None, jobs=1)
+        monkeypatch.setattr(gitlog, "CHUNK", 2)
+        stats = gitlog.LogStats()
+        assert gitlog.file_changes(git, commits, None, jobs=2, stats=stats) == whole
+        assert stats.chunks > 1
+    finally:
+        git.close()
+
+
+def test_missing_blob_in_history_is_counted_not_fatal(repo):
+    git_repo, c = repo
+    blob = git_repo.git("rev-parse", f"{c['jan-ann']}:app/util.py").strip()
+    loose = git_repo.path / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.unlink()
+    result, activity = _activity(git_repo.path)
+    assert activity["commits"]["with_missing_contents"] >= 1
+    assert any("contents are missing" in note for note in result.coverage.notes)
+    assert _churn(activity, "app/helpers/util.py")["commits_12m"] == 3  # still counted as changes
+    assert _churn(activity, "app/billing.py")["lines_12m"] > 0  # the rest is read normally
+
+
+def test_shallow_clone_is_skipped_with_a_note(repo, tmp_path):
+    git_repo, _c = repo
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{git_repo.path}", str(shallow)], check=True)
+    result, activity = _activity(shallow)
+    assert activity is None
+    assert SHALLOW_NOTE in result.coverage.notes
+    assert "fetch-depth: 0" in SHALLOW_NOTE
+
+
+def test_plain_folder_is_skipped_with_a_note(tmp_path):
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "a.py").write_text("x = 1\n", encoding="utf-8")
+    result, activity = _activity(folder)
+    assert activity is None
+    assert any(note.startswith("activity: not a git repository") for note in result.coverage.notes)
+
+
+def test_parse_numstat_reads_renames_and_binary_files():
+    text = (
+        "\x01" + "a" * 40 + "\0\n3\t1\tsrc/x.py\0-\t-\tsrc/blob.py\0"
+        "\x01" + "b" * 40 + "\0\n0\t0\t\0old/y.py\0new/y.py\0" + "2\t0\tpath\twith tab.py\0"
+        "\x01" + "c" * 40 + "\0"
+    )
+    order, parsed = gitlog.parse_numstat(text)
+    assert order == ["a" * 40, "b" * 40, "c" * 40]
+    assert parsed["a" * 40] == [["src/x.py", 3, 1], ["src/blob.py", 0, 0]]
+    assert parsed["b" * 40] == [["new/y.py", 0, 0, "old/y.py"], ["path\twith tab.py", 2, 0]]
+    assert parsed["c" * 40] == []
+
+
+def test_months_before_clamps_the_day():
+    stamp = int(__import__("datetime").datetime(2025, 5, 31, 12, tzinfo=__import__("datetime").timezone.utc).timestamp())
+    assert measures.iso_date(measures.months_before(stamp, 3)) == "2025-02-28"
+    assert measures.iso_date(measures.months_before(stamp, 12)) == "2024-05-31"
+
+
+def test_unknown_config_value_is_an_error(repo):
+    git_repo, _c = repo
+    (git_repo.path / ".archreview.toml").write_text('[activity]\ninactive_months = "six"\n', encoding="utf-8")
+    from archreview.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="inactive_months"):
+        run_scan(git_repo.path)
+
+
+def test_paths_in_output_are_repository_relative(repo):
+    git_repo, _c = repo
+    _r, activity = _activity(git_repo.path)
+    paths = [row["path"] for row in activity["churn"]["top"]] + [s["path"] for s in activity["hotspots"]]
+    assert paths and all(not Path(p).is_absolute() and "\\" not in p for p in paths)
