@@ -173,3 +173,21 @@ def test_worktree_and_index_see_uncommitted_changes(git_repo):
     work, _, _ = run_scan(git_repo.path, jobs=1, worktree=True)
     assert {f.path for f in work.files} == {"a.py", "new.py"}
     assert next(f for f in work.files if f.path == "a.py").functions == 2
+
+
+def test_file_over_the_cpu_budget_is_skipped_quietly(git_repo):
+    """The budget must stop the analysis wherever it is, bandit's own
+    ``except Exception`` around each test included, and print nothing."""
+    calls = "".join(f"subprocess.call(cmd{i}, shell=True)\n" for i in range(20_000))
+    git_repo.commit({"big_calls.py": "import subprocess\n" + calls, "ok.py": GOOD}, date="2025-01-10")
+    (git_repo.path / ".archreview.toml").write_text("file_time_budget = 0.2\nmax_file_size = 10000000\n")
+    out = _run_cli("scan", str(git_repo.path), "--format", "json", "--offline", "--no-cache", "--jobs", "1")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    import json
+
+    result = json.loads(out.stdout)
+    skipped = {s["path"]: s["reason"] for s in result["coverage"]["skipped"]}
+    assert skipped["big_calls.py"].startswith("took longer than the 0.2 s CPU time budget")
+    assert not any(f["path"] == "big_calls.py" for f in result["findings"])
+    assert "ok.py" in {f["path"] for f in result["files"]}

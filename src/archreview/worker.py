@@ -6,6 +6,7 @@ for small jobs, in the main process.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,8 +39,10 @@ class TaskResult:
     lines: int = 0
 
 
-class FileTimeout(Exception):
-    pass
+class FileTimeout(BaseException):
+    """Raised by the CPU-time alarm. A BaseException, so that an analyzer's
+    own ``except Exception`` (bandit wraps every test in one) cannot swallow
+    it and carry on past the budget."""
 
 
 def _on_alarm(signum, frame):  # pragma: no cover - timing dependent
@@ -63,6 +66,10 @@ class FileProcessor:
         for name, analyzer in self.analyzers.items():
             analyzer.setup(settings[name])
         self._can_alarm = hasattr(signal, "ITIMER_PROF") and threading.current_thread() is threading.main_thread()
+        self._previous_unraisable_hook = None
+        if self._can_alarm:
+            self._previous_unraisable_hook = sys.unraisablehook
+            sys.unraisablehook = self._unraisable
 
     def process(self, task: Task) -> TaskResult:
         started_wall = time.perf_counter()
@@ -73,7 +80,9 @@ class FileProcessor:
             # CPU time, not wall time: a busy machine must not make a file
             # "too slow" (the parent's wall-clock limit is the backstop).
             previous = signal.signal(signal.SIGPROF, _on_alarm)
-            signal.setitimer(signal.ITIMER_PROF, self.time_budget)
+            # Repeats every 50 ms of CPU after the budget: an alarm that lands
+            # in a destructor is ignored by Python, so the next one stops it.
+            signal.setitimer(signal.ITIMER_PROF, self.time_budget, 0.05)
         try:
             self._process(task, result)
         except FileTimeout:
@@ -140,5 +149,16 @@ class FileProcessor:
         except SkipFile:
             result.lines = 0
 
+    def _unraisable(self, unraisable) -> None:
+        """An alarm that landed in a destructor: nothing to report (the
+        repeating alarm stops the file). Anything else goes to the hook
+        that was there before."""
+        if isinstance(unraisable.exc_value, FileTimeout):
+            return
+        self._previous_unraisable_hook(unraisable)
+
     def close(self) -> None:
         self.reader.close()
+        if self._previous_unraisable_hook is not None:
+            sys.unraisablehook = self._previous_unraisable_hook
+            self._previous_unraisable_hook = None
