@@ -379,16 +379,18 @@ class GitRepo:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """End a git process we no longer read from."""
-    for stream in (proc.stdin, proc.stdout):
+    """End a git process we no longer read from. Kill it first: a thread
+    feeding its stdin may be blocked in a write (holding the stream's lock)
+    because git waits for us to read; only git's exit frees that write."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for stream in (proc.stdout, proc.stdin):
         try:
             if stream is not None:
                 stream.close()
         except OSError:
             pass
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
 
 
 def _first_line(stderr: bytes) -> str:

@@ -1,0 +1,49 @@
+"""The git layer: safe environment, trees, blobs."""
+
+from __future__ import annotations
+
+import threading
+
+from archreview.gitrepo import GitRepo, safe_git_env
+
+
+def test_stopping_a_blob_stream_early_does_not_hang(git_repo):
+    """Closing the stream while git still has much to send (its output pipe
+    full, our feeder blocked writing ids) must end promptly."""
+    files = {f"data/f{i}.txt": ("x" * 4000 + str(i)) for i in range(300)}
+    git_repo.commit(files)
+    repo = GitRepo(git_repo.path)
+    oids = [git_repo.git("rev-parse", f"HEAD:{path}").strip() for path in list(files)[:50]] * 2000
+    done = threading.Event()
+
+    def read_two_then_stop():
+        stream = repo.iter_blobs(oids)
+        next(stream)
+        next(stream)
+        stream.close()
+        done.set()
+
+    worker = threading.Thread(target=read_two_then_stop, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    repo.close()
+    assert done.is_set(), "iter_blobs did not stop"
+
+
+def test_blobs_in_order_and_missing_ones(git_repo):
+    git_repo.commit({"a.txt": "alpha\n", "b.txt": "beta\n"})
+    repo = GitRepo(git_repo.path)
+    a = git_repo.git("rev-parse", "HEAD:a.txt").strip()
+    b = git_repo.git("rev-parse", "HEAD:b.txt").strip()
+    missing = "0" * 40
+    got = list(repo.iter_blobs([b, missing, a]))
+    repo.close()
+    assert got == [(b, b"beta\n"), (missing, None), (a, b"alpha\n")]
+
+
+def test_safe_environment_disables_repository_programs():
+    env = safe_git_env({})
+    pairs = {env[f"GIT_CONFIG_KEY_{i}"]: env[f"GIT_CONFIG_VALUE_{i}"] for i in range(int(env["GIT_CONFIG_COUNT"]))}
+    assert pairs["core.fsmonitor"] == "false"
+    assert pairs["diff.external"] == ""
+    assert env["GIT_OPTIONAL_LOCKS"] == "0"
