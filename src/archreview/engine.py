@@ -180,7 +180,7 @@ class Engine:
 
         result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
         phase = time.perf_counter()
-        self._run_repo_analyzers(snapshot, result, outputs)
+        self._run_repo_analyzers(snapshot, result, outputs, stats)
         stats.phases["repository analyzers"] = time.perf_counter() - phase
         assign_fingerprints(result.findings)
         result.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line, f.rule))
@@ -419,7 +419,7 @@ class Engine:
             tool_version=__version__,
         )
 
-    def _run_repo_analyzers(self, snapshot: Snapshot, result: ScanResult, outputs) -> None:
+    def _run_repo_analyzers(self, snapshot: Snapshot, result: ScanResult, outputs, stats: ScanStats) -> None:
         classes = repo_analyzer_classes()
         if not classes:
             return
@@ -448,6 +448,7 @@ class Engine:
             )
             for cls in classes:
                 analyzer = cls()
+                started = time.perf_counter()
                 try:
                     output = analyzer.run(context)
                 except ArchreviewError:
@@ -455,6 +456,8 @@ class Engine:
                 except Exception as exc:  # noqa: BLE001 - one analyzer's bug must not lose the scan
                     result.coverage.notes.append(f"{cls.name} analysis failed: {type(exc).__name__}: {exc}")
                     continue
+                finally:
+                    stats.phases[f"  {cls.name}"] = time.perf_counter() - started
                 result.analyzers[cls.name] = cls.version
                 result.findings.extend(output.findings)
                 result.coverage.skipped.extend(output.skipped)

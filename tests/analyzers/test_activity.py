@@ -250,3 +250,19 @@ def test_paths_in_output_are_repository_relative(repo):
     _r, activity = _activity(git_repo.path)
     paths = [row["path"] for row in activity["churn"]["top"]] + [s["path"] for s in activity["hotspots"]]
     assert paths and all(not Path(p).is_absolute() and "\\" not in p for p in paths)
+
+
+def test_same_inputs_reuse_the_stored_output_and_a_new_mailmap_does_not(repo, tmp_path, monkeypatch):
+    git_repo, _c = repo
+    cache = tmp_path / "cache"
+    git_repo.commit({"app/api.py": "def get(items, key):\n    return key\n"}, date="2025-06-20", author="cara <cara@old.example>")
+    _r, first = _activity(git_repo.path, cache_dir=cache)
+    calls = []
+    real = gitlog.list_commits
+    monkeypatch.setattr(gitlog, "list_commits", lambda *a, **k: calls.append(1) or real(*a, **k))
+    _r, again = _activity(git_repo.path, cache_dir=cache)
+    assert again == first and calls == []  # one lookup, no git log
+    (git_repo.path / ".mailmap").write_text("Cara Coder <cara@example.com> <cara@old.example>\n")
+    _r, remapped = _activity(git_repo.path, cache_dir=cache)
+    assert calls == [1]
+    assert remapped["bus_factor"]["authors_12m"] == first["bus_factor"]["authors_12m"] - 1

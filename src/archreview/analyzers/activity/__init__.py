@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ...config import stable_hash
 from ...errors import ConfigError
 from ...gitrepo import GitRepo
 from ...model import Finding
@@ -53,6 +54,11 @@ class ActivityAnalyzer(RepoAnalyzer):
         memo = memo if isinstance(memo, gitlog.Memo) else None
         repo = GitRepo(snapshot.root)
         try:
+            output_key = _output_key(self.version, repo, context, inactive_months)
+            if context.cache is not None and output_key is not None:
+                stored = context.cache.get_kv(OUTPUT_NAMESPACE, output_key)
+                if stored is not None:
+                    return _output_from(stored)
             commits = gitlog.list_commits(repo, snapshot.revision, memo)
             stats = gitlog.LogStats()
             changes = gitlog.file_changes(repo, commits, context.cache, jobs=_cpus(), stats=stats, memo=memo)
@@ -76,7 +82,52 @@ class ActivityAnalyzer(RepoAnalyzer):
                 f"activity: {stats.missing_blob_commits} commits change files whose contents are missing from "
                 "the repository; those changes count, with unknown line counts"
             )
+        if context.cache is not None and output_key is not None:
+            context.cache.put_kv(
+                OUTPUT_NAMESPACE,
+                output_key,
+                {"section": section, "findings": [f.to_dict() for f in output.findings], "notes": output.notes},
+            )
         return output
+
+
+OUTPUT_NAMESPACE = "activity-output"
+
+
+def _output_key(version: str, repo: GitRepo, context: RepoContext, inactive_months: int) -> str | None:
+    """Everything the output depends on: the revision (its whole history),
+    the mailmap in force, the settings, and the files and findings it
+    weighs. The same inputs again (a rescan, a rerun in CI) cost one lookup."""
+    snapshot = context.snapshot
+    mailmap = ""
+    if repo.work_tree is not None and (repo.work_tree / ".mailmap").is_file():
+        mailmap = stable_hash((repo.work_tree / ".mailmap").read_bytes().hex())
+    else:
+        ref = next((f for f in snapshot.files if f.path == ".mailmap"), None)
+        mailmap = ref.blob if ref is not None and ref.blob else ""
+    files = sorted(
+        (f.path, f.role, f.sloc, f.cc_total, f.cc_max, f.blob) for f in context.files if f.path.startswith(snapshot.prefix)
+    )
+    findings = sorted((f.rule, f.path, f.line, f.severity, f.effort_minutes) for f in context.findings)
+    return stable_hash(
+        {
+            "version": version,
+            "revision": snapshot.revision,
+            "prefix": snapshot.prefix,
+            "inactive_months": inactive_months,
+            "mailmap": mailmap,
+            "files": stable_hash(files),
+            "findings": stable_hash(findings),
+        }
+    )
+
+
+def _output_from(stored: dict) -> RepoOutput:
+    return RepoOutput(
+        sections={"activity": stored["section"]},
+        findings=[Finding.from_dict(f) for f in stored.get("findings", [])],
+        notes=list(stored.get("notes", [])),
+    )
 
 
 def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
