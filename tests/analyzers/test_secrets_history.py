@@ -138,3 +138,24 @@ def test_without_cache_history_still_works(git_repo):
     build(git_repo)
     result = scan(git_repo.path, use_cache=False)
     assert len(history(result)) == 2
+
+
+def test_older_revisions_reuse_a_newer_pass_and_agree_with_a_fresh_one(git_repo, tmp_path):
+    """Backfill scans newest first with one memo: an older revision's blobs
+    come from the newer listing minus what came later, its outputs from the
+    memo; the findings must equal a scan of that revision on its own."""
+    from archreview.analyzers.secrets_history import MEMO_OPTION, HistoryMemo
+    from archreview.engine import ScanOptions
+
+    build(git_repo)
+    revisions = git_repo.git("rev-list", "--first-parent", "HEAD").split()
+    memo = HistoryMemo()
+    with_memo = {}
+    for revision in revisions:  # newest first
+        result = scan(git_repo.path, rev=revision, cache_dir=tmp_path / "memo-cache", options=ScanOptions(extra={MEMO_OPTION: memo}))
+        with_memo[revision] = sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(result))
+    assert memo.listing and memo.revision == revisions[0]
+    for revision in revisions:
+        fresh = scan(git_repo.path, rev=revision, cache_dir=tmp_path / f"fresh-{revision[:8]}")
+        assert with_memo[revision] == sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(fresh)), revision
+    assert with_memo[revisions[0]] and with_memo[revisions[2]] == [("secrets.github-token", "deploy.py", 1, 2)]

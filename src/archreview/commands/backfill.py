@@ -125,6 +125,8 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
 
     from ..analyzers.activity import MEMO_OPTION
     from ..analyzers.activity.gitlog import Memo
+    from ..analyzers.secrets_history import MEMO_OPTION as SECRETS_MEMO_OPTION
+    from ..analyzers.secrets_history import HistoryMemo
     from ..engine import Engine, ScanOptions
     from ..scan import config_for, run_scan
     from ..snapshot import open_snapshot
@@ -149,11 +151,12 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
             f"analysed in {stats.wall:.1f} s, the others were in the cache"
         )
     memo = Memo()
+    secrets_memo = HistoryMemo()
     results = {}
     for commit in commits:
         started = time.perf_counter()
         result, stats, config = run_scan(
-            path, rev=commit, config=config, options=ScanOptions(extra={MEMO_OPTION: memo}), **settings
+            path, rev=commit, config=config, options=ScanOptions(extra={MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo}), **settings
         )
         results[commit] = (result, stats, time.perf_counter() - started)
     return results
