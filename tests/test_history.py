@@ -58,6 +58,10 @@ def test_round_trip_keeps_findings_metrics_and_sections(scanned, tmp_path):
     assert back.sections["activity"] == result.sections["activity"]
     assert back.sections["history"] == {"month": "2025-03", "saved_at": entry.saved_at, "carried_forward": False}
     assert back.revision == result.revision
+    # the module-level import graph stays out of history files; the package view stays in
+    architecture = result.sections["architecture"]
+    assert architecture["nodes"] and set(back.sections["architecture"]) == set(architecture) - {"nodes", "edges"}
+    assert back.sections["architecture"]["packages"] == architecture["packages"]
 
 
 def test_stored_form_is_compact_and_one_record_per_line(scanned, tmp_path):

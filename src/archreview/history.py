@@ -167,12 +167,21 @@ def history_dir(path: str | Path, explicit: str | Path | None = None) -> Path:
 
 
 # -- write ------------------------------------------------------------------
+HISTORY_DROPPED_ARCHITECTURE = ("nodes", "edges")
+
+
 def encode(result: ScanResult, month: str, *, carried_forward: bool = False, saved_at: str | None = None) -> str:
     """The text of a history file for ``result``."""
     doc = result.to_dict()
     doc.pop("history", None)  # the header below takes its place
     for item in doc.get("files", []):
         item.pop("blob", None)
+    architecture = doc.get("architecture")
+    if isinstance(architecture, dict):
+        # The module-level import graph is most of a large repository's
+        # file and nothing reads it back: reports use the packages, their
+        # links, the cycles and the metrics, which stay.
+        doc["architecture"] = {k: v for k, v in architecture.items() if k not in HISTORY_DROPPED_ARCHITECTURE}
     doc = tabulate(doc)
     meta = header(month, carried_forward, saved_at)
     ordered = {"schema_version": doc.pop("schema_version"), "history": meta, **doc}
