@@ -69,6 +69,10 @@ class Change:
 
 
 _NULL_OID = frozenset({"0" * 40, "0" * 64})
+EMPTY_TREES = {
+    "sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+}
 
 
 @dataclass(frozen=True)
@@ -210,8 +214,12 @@ class GitRepo:
         return changes
 
     def empty_tree(self) -> str:
-        """Id of the empty tree in this repository's hash."""
-        return self.git.hash_object("-t", "tree", os.devnull).strip()  # computed, not written
+        """Id of the empty tree in this repository's hash function."""
+        try:
+            hash_function = self.git.rev_parse("--show-object-format").strip()
+        except self._git_module.GitCommandError:
+            hash_function = "sha1"
+        return EMPTY_TREES.get(hash_function, EMPTY_TREES["sha1"])
 
     def worktree_changes(self, prefix: str = "") -> tuple[set[str], set[str]]:
         """(paths that differ from the index in the work tree, untracked paths)."""
