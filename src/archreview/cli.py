@@ -14,6 +14,8 @@ from .errors import EXIT_ERROR, ArchreviewError
 
 COMMANDS = (
     "archreview.commands.scan:scan",
+    "archreview.commands.check:check",
+    "archreview.commands.init:init",
     "archreview.commands.backfill:backfill",
     "archreview.commands.report:report",
 )

@@ -207,15 +207,35 @@ def load_config(root: str | os.PathLike[str] | None, read_from_revision=None, ex
             raise ConfigError(f"{explicit}: no such configuration file")
         text = path.read_text(encoding="utf-8")
         if path.name == "pyproject.toml":
-            return config_from_texts(None, text)
-        return config_from_texts(text, None)
+            return apply_environment(config_from_texts(None, text))
+        return apply_environment(config_from_texts(text, None))
     texts: dict[str, str | None] = {CONFIG_FILE: None, "pyproject.toml": None}
     for name in texts:
         if root is not None and (Path(root) / name).is_file():
             texts[name] = (Path(root) / name).read_text(encoding="utf-8", errors="replace")
         elif read_from_revision is not None:
             texts[name] = read_from_revision(name)
-    return config_from_texts(texts[CONFIG_FILE], texts["pyproject.toml"])
+    return apply_environment(config_from_texts(texts[CONFIG_FILE], texts["pyproject.toml"]))
+
+
+#: settings an environment variable overrides (the GitHub Action's inputs
+#: reach archreview this way): variable -> (top-level key, type)
+ENVIRONMENT_SETTINGS = {"ARCHREVIEW_DAY_RATE": ("day_rate", float)}
+
+
+def apply_environment(config: Config) -> Config:
+    for variable, (key, kind) in ENVIRONMENT_SETTINGS.items():
+        value = os.environ.get(variable, "").strip()
+        if not value:
+            continue
+        try:
+            number = kind(value)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a number (got {value!r})") from None
+        if number < 0:
+            raise ConfigError(f"{variable} must not be negative")
+        config.raw[key] = number
+    return config
 
 
 def default_cache_dir(config: Config | None = None) -> Path:

@@ -46,6 +46,13 @@ class ScanOptions:
     advisory_db: str | None = None
     now: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: False: file analyzers only - no repository-wide analyzers, nor the file
+    #: analyzers that only gather facts for them (``check``: they are slow
+    #: and look at the whole repository, not at a change)
+    repo_analyzers: bool = True
+    #: analyse only these paths of the snapshot (None: every file); the other
+    #: files still name modules (packages are folders with ``__init__.py``)
+    paths: frozenset[str] | None = None
 
 
 @dataclass
@@ -69,12 +76,13 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def module_names(paths: set[str]) -> dict[str, str]:
-    """Dotted module name of each Python path, the way bandit derives it:
-    parent folders count while they hold an ``__init__.py``."""
+def module_names(paths: set[str], only: set[str] | None = None) -> dict[str, str]:
+    """Dotted module name of each Python path (of ``only`` when given), the
+    way bandit derives it: parent folders count while they hold an
+    ``__init__.py`` among ``paths``."""
     packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
     names = {}
-    for path in paths:
+    for path in paths if only is None else only:
         if not is_python_path(path):
             continue
         parts = path.split("/")
@@ -93,7 +101,7 @@ class Engine:
         self.config = config
         self.options = options or ScanOptions()
         self.selector = Selector.from_config(config)
-        self.file_analyzers = [cls() for cls in file_analyzer_classes()]
+        self.file_analyzers = [cls() for cls in file_analyzer_classes(findings_only=not self.options.repo_analyzers)]
         self.settings = {a.name: a.settings(config) for a in self.file_analyzers}
         self.config_hashes = {name: stable_hash(s) for name, s in self.settings.items()}
         self.cache: Cache | None = None
@@ -116,7 +124,6 @@ class Engine:
         stats = ScanStats()
         coverage = Coverage(files_total=len(snapshot.files), notes=list(snapshot.notes) + list(self.notes))
         python_paths = {f.path for f in snapshot.files if is_python_path(f.path)}
-        modules = module_names(python_paths)
 
         candidates = self._select(snapshot, coverage)
         stats.phases["select"] = time.perf_counter() - started
@@ -156,6 +163,7 @@ class Engine:
         stats.phases["cache lookup"] = time.perf_counter() - phase
 
         tasks = []
+        modules = module_names(python_paths, {ref.path for ref, _, _ in candidates})
         for ref, role, wanted in candidates:
             missing = tuple(name for name in wanted if name not in outputs[ref.path])
             if missing:
@@ -179,9 +187,10 @@ class Engine:
         stats.phases["analyse"] = time.perf_counter() - phase
 
         result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
-        phase = time.perf_counter()
-        self._run_repo_analyzers(snapshot, result, outputs, stats)
-        stats.phases["repository analyzers"] = time.perf_counter() - phase
+        if self.options.repo_analyzers:
+            phase = time.perf_counter()
+            self._run_repo_analyzers(snapshot, result, outputs, stats)
+            stats.phases["repository analyzers"] = time.perf_counter() - phase
         assign_fingerprints(result.findings)
         result.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line, f.rule))
         coverage.skipped.sort(key=lambda s: s.path)
@@ -193,7 +202,10 @@ class Engine:
         """The files to analyse, each with its role and the analyzers that want
         it; what is left out is counted in ``coverage``."""
         candidates: list[tuple[FileRef, str, tuple[str, ...]]] = []
+        only = self.options.paths
         for ref in snapshot.files:
+            if only is not None and ref.path not in only:
+                continue
             label = self.selector.excluded_by(ref.path)
             if label is not None:
                 coverage.excluded += 1

@@ -43,8 +43,36 @@ def safe_git_env(base: dict[str, str] | None = None) -> dict[str, str]:
         count += 1
     env["GIT_CONFIG_COUNT"] = str(count)
     env["GIT_OPTIONAL_LOCKS"] = "0"
+    index_file = env.get("GIT_INDEX_FILE")
+    if index_file and not os.path.isabs(index_file):
+        # git hands hooks a path relative to the top of the work tree
+        # (`git commit` sets GIT_INDEX_FILE=.git/index); our git processes
+        # may run elsewhere, so pin it to where it was given.
+        env["GIT_INDEX_FILE"] = os.path.abspath(index_file)
     env["GIT_TERMINAL_PROMPT"] = "0"
     return env
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file of a diff between a commit and the index (``git diff-index
+    --cached -M --raw``). ``old_path``/``old_oid`` are None for an added file,
+    ``new_path``/``new_oid`` None for a deleted one."""
+
+    status: str  # A added, M modified, R renamed, C copied, D deleted, T type changed
+    old_path: str | None
+    new_path: str | None
+    old_oid: str | None
+    new_oid: str | None
+    old_mode: str
+    new_mode: str
+
+
+_NULL_OID = frozenset({"0" * 40, "0" * 64})
+EMPTY_TREES = {
+    "sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +174,52 @@ class GitRepo:
             kind = "commit" if mode == MODE_SUBMODULE else "blob"
             entries[path] = TreeEntry(path, mode, kind, oid)
         return list(entries.values())
+
+    def staged_changes(self, base: str | None, paths: list[str] | None = None) -> list[Change]:
+        """What the index changes compared with commit ``base`` (None: the
+        empty tree, for a repository with no commits yet), renames detected.
+        The index is ``$GIT_INDEX_FILE`` when set (``git commit -a`` and
+        partial commits run hooks on a temporary index)."""
+        args = ["--cached", "-M", "-z", "--raw", "--no-abbrev", "--ignore-submodules=none", base or self.empty_tree()]
+        if paths is not None:
+            args += ["--", *paths]
+        out = self._run_in_worktree("diff-index", *args)
+        fields = out.split("\0")
+        changes = []
+        i = 0
+        while i < len(fields):
+            meta = fields[i]
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            old_mode, new_mode, old_oid, new_oid, status = meta[1:].split()
+            kind = status[0]
+            if kind in "RC":
+                old_path, new_path = fields[i + 1], fields[i + 2]
+                i += 3
+            else:
+                old_path = new_path = fields[i + 1]
+                i += 2
+            changes.append(
+                Change(
+                    status=kind,
+                    old_path=None if kind == "A" else old_path,
+                    new_path=None if kind == "D" else new_path,
+                    old_oid=None if old_oid in _NULL_OID or kind == "A" else old_oid,
+                    new_oid=None if new_oid in _NULL_OID or kind == "D" else new_oid,
+                    old_mode=old_mode,
+                    new_mode=new_mode,
+                )
+            )
+        return changes
+
+    def empty_tree(self) -> str:
+        """Id of the empty tree in this repository's hash function."""
+        try:
+            hash_function = self.git.rev_parse("--show-object-format").strip()
+        except self._git_module.GitCommandError:
+            hash_function = "sha1"
+        return EMPTY_TREES.get(hash_function, EMPTY_TREES["sha1"])
 
     def worktree_changes(self, prefix: str = "") -> tuple[set[str], set[str]]:
         """(paths that differ from the index in the work tree, untracked paths)."""

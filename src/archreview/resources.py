@@ -1,6 +1,6 @@
 """Where the data shipped with archreview lives.
 
-In a wheel, ``checks/`` and ``report_templates/`` are installed inside the
+In a wheel, ``checks/``, ``report_templates/`` and ``examples/`` are installed inside the
 package as ``archreview/_data/...``. In a source checkout (and editable
 installs, which may skip hatchling's force-include) they are the top-level
 folders of the repository. This is the one place that knows both.
@@ -14,7 +14,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Folder of shipped data: ``checks`` or ``report_templates``."""
+    """Folder of shipped data: ``checks``, ``report_templates`` or ``examples``."""
     installed = _PACKAGE / "_data" / name
     if installed.is_dir():
         return installed
@@ -30,3 +30,9 @@ def templates_dir() -> Path:
 
 def checks_dir() -> Path:
     return data_dir("checks")
+
+
+def examples_dir() -> Path:
+    """The files ``archreview init`` writes: the example workflow and the
+    commented configuration."""
+    return data_dir("examples")

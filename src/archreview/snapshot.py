@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -140,13 +141,17 @@ def _status_for_mode(mode: str) -> str:
     return STATUS_OK
 
 
-def _refs_from_entries(repo: GitRepo, entries) -> list[FileRef]:
+def _refs_from_entries(repo: GitRepo, entries, sized: Collection[str] | None = None) -> list[FileRef]:
     """FileRefs for tree or index entries, with sizes; a blob absent from
-    the object store is marked missing."""
-    sizes = repo.object_sizes([e.oid for e in entries if e.kind == "blob"])
+    the object store is marked missing. With ``sized``, only those paths are
+    looked up (the others keep size None: listed, not to be read)."""
+    sizes = repo.object_sizes([e.oid for e in entries if e.kind == "blob" and (sized is None or e.path in sized)])
     files = []
     for entry in entries:
         status = _status_for_mode(entry.mode)
+        if sized is not None and entry.path not in sized:
+            files.append(FileRef(entry.path, entry.oid, None if entry.kind == "blob" else 0, entry.mode, "git", status))
+            continue
         size = sizes.get(entry.oid) if entry.kind == "blob" else 0
         if status == STATUS_OK and size is None:
             status = STATUS_MISSING
@@ -170,8 +175,11 @@ def revision_snapshot(repo: GitRepo, rev: str = "HEAD", prefix: str = "") -> Sna
     )
 
 
-def index_snapshot(repo: GitRepo, prefix: str = "") -> Snapshot:
-    files = _refs_from_entries(repo, repo.ls_index(prefix))
+def index_snapshot(repo: GitRepo, prefix: str = "", sized: Collection[str] | None = None) -> Snapshot:
+    """The staged files. ``sized``: the only paths that will be read (a
+    pre-commit check of a few files of a large repository); the other files
+    are listed without a size, which saves a lookup of every object."""
+    files = _refs_from_entries(repo, repo.ls_index(prefix), sized)
     head = repo.resolve("HEAD") if repo.has_commits() else None
     return Snapshot(
         kind="index",

@@ -61,7 +61,11 @@ class FileProcessor:
         self.reader = BlobReader(reader_spec)
         self.settings = settings
         self.time_budget = time_budget
-        classes = {cls.name: cls for cls in file_analyzer_classes()}
+        # the analyzers that yield findings first: a run without the
+        # fact-gathering ones (check) does not import those
+        classes = {cls.name: cls for cls in file_analyzer_classes(findings_only=True)}
+        if not set(settings) <= set(classes):
+            classes = {cls.name: cls for cls in file_analyzer_classes()}
         self.analyzers = {name: classes[name]() for name in settings}
         for name, analyzer in self.analyzers.items():
             analyzer.setup(settings[name])

@@ -17,6 +17,16 @@ FILE_ANALYZERS = (
     "archreview.analyzers.secrets:SecretsAnalyzer",
 )
 
+#: file analyzers whose per-file output only feeds repository analyzers
+#: (facts, never findings): a run without repository analyzers (``check``)
+#: leaves them out, without importing them
+FACT_ANALYZERS = frozenset(
+    {
+        "archreview.analyzers.imports:ImportsAnalyzer",
+        "archreview.analyzers.rulefiles:RulesAnalyzer",
+    }
+)
+
 REPO_ANALYZERS: tuple[str, ...] = (
     # order matters: readiness builds the vendor inventory from the
     # dependencies and architecture (third-party imports) sections
@@ -33,8 +43,9 @@ def _load(spec: str):
     return getattr(import_module(module), name)
 
 
-def file_analyzer_classes() -> list[type]:
-    return [_load(spec) for spec in FILE_ANALYZERS]
+def file_analyzer_classes(findings_only: bool = False) -> list[type]:
+    """The file analyzers; with ``findings_only``, those whose output can hold findings."""
+    return [_load(spec) for spec in FILE_ANALYZERS if not (findings_only and spec in FACT_ANALYZERS)]
 
 
 def repo_analyzer_classes() -> list[type]:

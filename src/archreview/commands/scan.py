@@ -8,6 +8,7 @@ import click
 
 from ..errors import ArchreviewError
 from ..output import write_output
+from . import FAIL_ON_LEVELS
 from .options import format_option, history_dir_option, scan_options
 
 
@@ -30,11 +31,27 @@ from .options import format_option, history_dir_option, scan_options
     default=None,
     help="Month the saved result describes, YYYY-MM (default: the month of the scanned commit's date, UTC).",
 )
-def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history_dir, month) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_LEVELS, case_sensitive=False),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (secrets: any severity); the report is written first.",
+)
+@click.option(
+    "--baseline",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Only findings not in this stored result (scan --format json, a history month) count for --fail-on.",
+)
+def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history_dir, month, fail_on, baseline) -> int:
     """Scan the repository at PATH (default: the current folder).
 
     When the repository keeps a history (.archreview/history), the result
-    gains a `delta` section against the latest earlier month."""
+    gains a `delta` section against the latest earlier month.
+
+    Exit codes: 0 done (and the gate passed), 1 the --fail-on gate failed,
+    2 the scan could not run."""
     from ..render import RenderContext, render
     from ..scan import run_scan
 
@@ -55,6 +72,14 @@ def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history
         from ..profile import format_profile
 
         click.echo(format_profile(stats), err=True)
+    if fail_on or baseline:
+        from ..gate import scan_gate
+
+        failed = scan_gate(result, config, path, fail_on, baseline)
+        if failed:
+            click.echo(f"archreview: {failed}", err=True)
+            return 1
+    return 0
 
 
 def _compare_and_save(path: str, result, store: Path, month: str | None, save: bool) -> list:
