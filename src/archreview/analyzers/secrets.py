@@ -87,7 +87,7 @@ class SecretsAnalyzer(FileAnalyzer):
 
         self._pack = load_pack(disable=settings["disable"], allow=settings["allow"])
         self._detector = Detector(self._pack, settings["test_files"])
-        self._allow_paths = pathspec.PathSpec.from_lines("gitwildmatch", settings["allow_paths"]) if settings["allow_paths"] else None
+        self._allow_paths = pathspec.GitIgnoreSpec.from_lines(settings["allow_paths"]) if settings["allow_paths"] else None
         self._key = key
 
     @property
