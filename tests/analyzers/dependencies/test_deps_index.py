@@ -144,6 +144,30 @@ def test_network_down_gives_up_quickly_and_says_why(closed_port):
     assert "could not connect" in gate.summary()
 
 
+def test_a_service_that_was_down_is_not_asked_again_for_a_while(closed_port, fake_index, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    try:
+        client, gate = client_for(f"http://127.0.0.1:{closed_port}", cache=cache)
+        client.lookup(["django"] + [f"pkg-{n}" for n in range(5)])
+        assert gate.closed.startswith("gave up")
+        # the next scan (same service name) does not try: it says when it failed
+        fake_index.project("django", DJANGO)
+        client, gate = client_for(fake_index.url, cache=cache)
+        found = client.lookup(["django"])
+        assert found.unknown == ["django"] and fake_index.requests == []
+        assert "not asked again for 10 minutes" in gate.summary() and "could not connect" in gate.summary()
+        # once the note is older than that, the service is asked again
+        cache._db.execute("UPDATE kv SET stored_at = stored_at - 601 WHERE namespace = 'deps.down'")
+        client, gate = client_for(fake_index.url, cache=cache)
+        assert "django" in client.lookup(["django"]).summaries and gate.summary() is None
+        # a service that answered is never noted as down
+        client, gate = client_for(fake_index.url, cache=cache)
+        client.lookup(["django", "pkg-x"])
+        assert cache.get_kv("deps.down", "the package index at 127.0.0.1", 600.0) is None
+    finally:
+        cache.close()
+
+
 def test_a_slow_index_times_out(fake_index):
     fake_index.project("django", DJANGO)
     fake_index.delay = 1.5

@@ -18,6 +18,7 @@ folder (a temporary folder with ``--no-cache``).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 import tempfile
 import threading
@@ -49,9 +50,7 @@ class PipAuditService(VulnerabilityService):
 
     def audit(self, packages: list[tuple[str, str]]) -> AuditResult:
         result = AuditResult()
-        try:
-            import pip_audit._service  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("pip_audit") is None:  # imported only when a lookup is not cached
             result.notes.append("pip-audit is not installed: vulnerabilities were not checked online")
             return result
         temporary = None

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BACKOFF = (0.5, 1.5, 3.0)
+#: a service that could not be reached at all is not asked again for this
+#: long (kv namespace DOWN_NAMESPACE): ten scans in a row with the network
+#: down each say so at once instead of each spending seconds on retries
+DOWN_NAMESPACE = "deps.down"
+DOWN_SECONDS = 600.0
 
 
 class NotFound(Exception):
@@ -136,7 +141,7 @@ class Asker:
         """``fetch`` every item the cache does not hold; answers that are not
         None are stored. Returns ({item: answer}, how many came from the cache)."""
         answers: dict[Any, Any] = {}
-        pending = []
+        pending: list[Any] = []
         for item in items:
             stored = self.cache.get_kv(namespace, key(item), self.ttl) if self.cache is not None else None
             if stored is None:
@@ -144,10 +149,32 @@ class Asker:
             else:
                 answers[item] = stored
         if pending:
+            self._remember_down()
             with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(pending)))) as pool:
                 fetched = list(pool.map(fetch, pending))
             for item, answer in zip(pending, fetched, strict=True):
                 answers[item] = answer
                 if self.cache is not None and answer is not None:
                     self.cache.put_kv(namespace, key(item), answer)
+            self._note_down()
         return answers, len(items) - len(pending)
+
+    def _remember_down(self) -> None:
+        """Close the gate at once when the service could not be reached in
+        the last DOWN_SECONDS (by this or an earlier scan)."""
+        if self.cache is None or self.gate.closed:
+            return
+        down = self.cache.get_kv(DOWN_NAMESPACE, self.gate.service, DOWN_SECONDS)
+        if isinstance(down, dict) and isinstance(down.get("closed"), str):
+            self.gate.closed = (
+                f"{down['closed']} at {down.get('at', '?')} UTC; not asked again for {DOWN_SECONDS / 60:g} minutes"
+            )
+
+    def _note_down(self) -> None:
+        gate = self.gate
+        if self.cache is None or not gate.closed or gate.successes or not gate.failures:
+            return  # answered at least once, or closed by the budget or by an earlier note
+        if not gate.closed.startswith("gave up"):
+            return
+        at = time.strftime("%H:%M", time.gmtime())
+        self.cache.put_kv(DOWN_NAMESPACE, gate.service, {"closed": gate.closed, "at": at})
