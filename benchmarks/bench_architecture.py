@@ -7,9 +7,9 @@ out of the analyzer registry, as if commented out), and prints wall time, CPU
 time (this process's children: the scan and its workers), the ``imports``
 stage and the ``repository analyzers`` phase from ``--profile``.
 
-    python benchmarks/bench_architecture.py [REPO] [--rev REV] [--repeat N]
+    python benchmarks/bench_architecture.py REPO [--rev REV] [--repeat N]
 
-Default: netbox at 43fe81f9e833 (``fetch`` github:netbox-community/netbox).
+Default revision: 43fe81f9e833, for a clone of github:netbox-community/netbox.
 Target: the view adds at most 10 % to a cold scan. The machine is shared, so
 wall time is noisy; CPU time is the steadier figure. Each figure is the
 median over the repeats.
@@ -29,7 +29,6 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_REPO = "/work/.mirror/netbox-community+netbox/repo"
 DEFAULT_REV = "43fe81f9e833"
 TARGET = 0.10
 
@@ -67,7 +66,7 @@ def run_once(with_view: bool, repo: str, rev: str, output: str) -> dict[str, flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("repo", nargs="?", default=DEFAULT_REPO)
+    parser.add_argument("repo", help="a clone (bare is fine) of github:netbox-community/netbox or any repository")
     parser.add_argument("--rev", default=DEFAULT_REV)
     parser.add_argument("--repeat", type=int, default=2)
     options = parser.parse_args()

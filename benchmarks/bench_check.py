@@ -1,9 +1,9 @@
 """What a pre-commit hook costs: ``archreview check`` on a commit of 10 files
 of a large repository, interpreter start included.
 
-    python benchmarks/bench_check.py [REPO] [--rev REV] [--files N] [--repeat N]
+    python benchmarks/bench_check.py REPO [--rev REV] [--files N] [--repeat N]
 
-Default: saleor at 723cd4eba87d (``fetch`` github:saleor/saleor). The
+Default revision: 723cd4eba87d, for a clone of github:saleor/saleor. The
 repository is cloned with ``git clone --shared`` into a temporary folder and
 N Python files of product code (spread over the tree, 2-40 KiB) are modified
 and staged. Figures (median of the repeats, wall seconds of the whole
@@ -35,7 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_REPO = "/work/.mirror/saleor+saleor/repo"
 DEFAULT_REV = "723cd4eba87d"
 TARGET = 1.0
 
@@ -106,7 +105,7 @@ def import_profile(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("repo", nargs="?", default=DEFAULT_REPO)
+    parser.add_argument("repo", help="a clone (bare is fine) of github:saleor/saleor or any large repository")
     parser.add_argument("--rev", default=DEFAULT_REV)
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)

@@ -9,8 +9,8 @@ Measures, in one run and one at a time:
 4. the activity pass: listing every commit and ``git log --numstat`` over all
    of them, with no cache;
 5. ``wily build -n N`` on a clone of the same repository (wily needs a work
-   tree and a separate virtualenv: ``python -m venv /work/venv-wily &&
-   /work/venv-wily/bin/pip install wily``).
+   tree and a separate virtualenv: ``python -m venv venv-wily &&
+   venv-wily/bin/pip install wily``, then ``--wily venv-wily/bin/wily``).
 
 Scans run with ``--offline`` (no package index lookups: the figures are
 about the code and its history). Prints each figure with its target: backfill <= 2x the cold scan,
@@ -19,7 +19,7 @@ seconds are the figures the targets speak of; CPU seconds (this process's
 children, git and the worker pools included) are printed beside them because
 the machine may be shared.
 
-    python benchmarks/bench_history.py /work/.mirror/netbox-community+netbox/repo
+    python benchmarks/bench_history.py NETBOX_CLONE [--wily PATH]
 """
 
 from __future__ import annotations
@@ -127,9 +127,9 @@ def wily_clone(repo: str, target: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("repo", nargs="?", default="/work/.mirror/netbox-community+netbox/repo")
+    parser.add_argument("repo", help="a clone (bare is fine) with years of history, e.g. github:netbox-community/netbox")
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--wily", default="/work/venv-wily/bin/wily", help="wily executable (its own virtualenv)")
+    parser.add_argument("--wily", default=shutil.which("wily") or "wily", help="wily executable (its own virtualenv; default: wily on PATH)")
     parser.add_argument("--wily-timeout", type=float, default=3600.0)
     parser.add_argument("--skip-wily", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
@@ -187,7 +187,7 @@ def main() -> int:
               f"({missing} commits touch missing blobs)")
 
         wall_wily = cpu_wily = None
-        if not args.skip_wily and Path(args.wily).exists():
+        if not args.skip_wily and shutil.which(args.wily):
             clone = work / "wily-clone"
             wily_clone(repo, clone)
             version = subprocess.run([args.wily, "--version"], capture_output=True, text=True).stdout.strip()

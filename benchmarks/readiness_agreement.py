@@ -4,7 +4,7 @@ Each ``tests/data/readiness_labels/<repo>.toml`` holds a repository, the
 commit that was labelled and, per readiness id, the status a person gave it
 after reading the files (before the tool ran). This script scans each of
 those commits (from git objects; the repositories must be on this machine,
-by default under /work/.mirror/<owner+name>/repo, or under
+as ``<MIRRORS>/<owner+name>/repo``, MIRRORS given by ``--mirrors`` or
 ``$ARCHREVIEW_MIRRORS``) with only the readiness analyzers, and prints per
 id and overall agreement, plus every disagreement.
 
@@ -49,11 +49,13 @@ def only_readiness() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", default=str(HERE.parent / "tests" / "data" / "readiness_labels"))
-    parser.add_argument("--mirrors", default=os.environ.get("ARCHREVIEW_MIRRORS", "/work/.mirror"))
+    parser.add_argument("--mirrors", default=os.environ.get("ARCHREVIEW_MIRRORS"), help="folder of <owner+name>/repo clones")
     parser.add_argument("--all-analyzers", action="store_true", help="run every analyzer, not only the readiness ones")
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the tool's why for every disagreement")
     args = parser.parse_args()
+    if not args.mirrors:
+        parser.error("--mirrors DIR (or $ARCHREVIEW_MIRRORS) is needed: the folder of <owner+name>/repo clones")
     if not args.all_analyzers:
         only_readiness()
     print(f"python {platform.python_version()}, {available_cpus()} cores")

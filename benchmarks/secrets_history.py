@@ -2,7 +2,7 @@
 cache) and warm (same revision again), and on the next revision when only a
 little history is new.
 
-    python benchmarks/secrets_history.py /work/.mirror/saleor+saleor/repo --rev 723cd4eba87d
+    python benchmarks/secrets_history.py SALEOR_CLONE --rev 723cd4eba87d
 
 Prints the repository, commit, cores, Python version and each figure with
 its target. The pass runs on its own (no file analysis), with the default
