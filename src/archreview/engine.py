@@ -306,12 +306,17 @@ class Engine:
         stats.wall = time.perf_counter() - started
         return stats
 
+    def _jobs(self) -> int:
+        """How many processes (or git commands) may run side by side: ``--jobs``,
+        then the ``jobs`` setting, then one per CPU."""
+        return self.options.jobs or self.config.jobs or available_cpus()
+
     def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats):
         if not tasks:
             return
         settings = {name: self.settings[name] for name in {n for t in tasks for n in t.analyzers}}
         budget = self.config.file_time_budget
-        jobs = self.options.jobs or self.config.jobs or available_cpus()
+        jobs = self._jobs()
         total_bytes = sum(t.ref.size or 0 for t in tasks)
         small = len(tasks) <= IN_PROCESS_MAX_FILES or total_bytes <= IN_PROCESS_MAX_BYTES
         if jobs <= 1 or small:
@@ -451,6 +456,7 @@ class Engine:
                     "offline": self.options.offline,
                     "advisory_db": self.options.advisory_db,
                     "now": self.options.now,
+                    "jobs": self._jobs(),
                     **self.options.extra,
                 },
                 cache=self.cache,

@@ -52,37 +52,40 @@ class ActivityAnalyzer(RepoAnalyzer):
         inactive_months = _inactive_months(context.config.section(self.name))
         memo = context.options.get(MEMO_OPTION)
         memo = memo if isinstance(memo, gitlog.Memo) else None
+        files = {f.path: f for f in context.files if f.path.startswith(snapshot.prefix)}
+        jobs = context.options.get("jobs")
+        if not jobs:
+            from ...engine import available_cpus  # only when needed: the engine imports the analyzers
+
+            jobs = available_cpus()
         repo = GitRepo(snapshot.root)
         try:
-            output_key = _output_key(self.version, repo, context, inactive_months)
-            if context.cache is not None and output_key is not None:
+            output_key = _output_key(self.version, repo, context, inactive_months, files)
+            if context.cache is not None:
                 stored = context.cache.get_kv(OUTPUT_NAMESPACE, output_key)
                 if stored is not None:
                     return _output_from(stored)
             commits = gitlog.list_commits(repo, snapshot.revision, memo)
-            stats = gitlog.LogStats()
-            changes = gitlog.file_changes(repo, commits, context.cache, jobs=_cpus(), stats=stats, memo=memo)
+            changes = gitlog.file_changes(repo, commits, context.cache, jobs=jobs, memo=memo)
         finally:
             repo.close()
-        prefix = snapshot.prefix
-        files = {f.path: f for f in context.files if f.path.startswith(prefix)}
         inputs = measures.Inputs(
             commits=commits,
             changes=changes,
             reference=_timestamp(snapshot.revision_date) or max((c.time for c in commits), default=0),
             files=files,
-            roles={path: f.role for path, f in files.items()},
             findings=[f for f in context.findings if f.path in files],
             inactive_months=inactive_months,
         )
-        section, _histories, facts = measures.compute(inputs)
+        section, facts = measures.compute(inputs)
         output = RepoOutput(sections={"activity": section}, findings=_findings(section, facts, files))
-        if stats.missing_blob_commits:
+        missing = section["commits"]["with_missing_contents"]
+        if missing:
             output.notes.append(
-                f"activity: {stats.missing_blob_commits} commits change files whose contents are missing from "
+                f"activity: {missing} commits change files whose contents are missing from "
                 "the repository; those changes count, with unknown line counts"
             )
-        if context.cache is not None and output_key is not None:
+        if context.cache is not None:
             context.cache.put_kv(
                 OUTPUT_NAMESPACE,
                 output_key,
@@ -94,20 +97,18 @@ class ActivityAnalyzer(RepoAnalyzer):
 OUTPUT_NAMESPACE = "activity-output"
 
 
-def _output_key(version: str, repo: GitRepo, context: RepoContext, inactive_months: int) -> str | None:
+def _output_key(version: str, repo: GitRepo, context: RepoContext, inactive_months: int, files: dict) -> str:
     """Everything the output depends on: the revision (its whole history),
-    the mailmap in force, the settings, and the files and findings it
+    the mailmap in force, the settings, and the files (``files``: the
+    analysed ones under the snapshot's prefix, by path) and findings it
     weighs. The same inputs again (a rescan, a rerun in CI) cost one lookup."""
     snapshot = context.snapshot
-    mailmap = ""
     if repo.work_tree is not None and (repo.work_tree / ".mailmap").is_file():
         mailmap = stable_hash((repo.work_tree / ".mailmap").read_bytes().hex())
     else:
         ref = next((f for f in snapshot.files if f.path == ".mailmap"), None)
         mailmap = ref.blob if ref is not None and ref.blob else ""
-    files = sorted(
-        (f.path, f.role, f.sloc, f.cc_total, f.cc_max, f.blob) for f in context.files if f.path.startswith(snapshot.prefix)
-    )
+    weighed = sorted((f.path, f.role, f.sloc, f.cc_total, f.cc_max, f.blob) for f in files.values())
     findings = sorted((f.rule, f.path, f.line, f.severity, f.effort_minutes) for f in context.findings)
     return stable_hash(
         {
@@ -116,7 +117,7 @@ def _output_key(version: str, repo: GitRepo, context: RepoContext, inactive_mont
             "prefix": snapshot.prefix,
             "inactive_months": inactive_months,
             "mailmap": mailmap,
-            "files": stable_hash(files),
+            "files": stable_hash(weighed),
             "findings": stable_hash(findings),
         }
     )
@@ -155,9 +156,7 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
             )
         )
     elif facts["repo_bus_factor"] > 1:
-        for spot in facts["hotspots"]:
-            if spot["bus_factor"] != 1:
-                continue
+        for spot in [s for s in facts["hotspots"] if s["bus_factor"] == 1][:FILE_FINDINGS]:
             findings.append(
                 Finding(
                     rule="activity.bus-factor",
@@ -177,8 +176,6 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
                     basis="file",
                 )
             )
-            if sum(1 for f in findings if f.path) >= FILE_FINDINGS:
-                break
     lost = [r for r in facts["lost_files"] if r["sloc"] >= KNOWLEDGE_MIN_SLOC][:FILE_FINDINGS]
     hot = {spot["path"] for spot in facts["hotspots"]}
     for row in lost:
@@ -227,9 +224,3 @@ def _timestamp(iso: str | None) -> int | None:
         return int(datetime.fromisoformat(iso).timestamp())
     except ValueError:
         return None
-
-
-def _cpus() -> int:
-    from ...engine import available_cpus
-
-    return available_cpus()

@@ -54,14 +54,12 @@ class Commit:
 
 @dataclass
 class LogStats:
-    """What reading the history cost and found, for notes and benchmarks."""
+    """What reading the history cost and found, for tests and benchmarks."""
 
-    commits: int = 0
     parsed: int = 0  # commits read with git log --numstat this time
     from_cache: int = 0
-    missing_blob_commits: int = 0
+    missing_blob_commits: int = 0  # commits with a change whose contents are missing (for the benchmark)
     chunks: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,7 +136,6 @@ def file_changes(
     none (their changes are counted in the commits they merge)."""
     stats = stats if stats is not None else LogStats()
     wanted = [c.id for c in commits if not c.is_merge]
-    stats.commits = len(commits)
     changes: dict[str, list[list]] = {}
     if memo is not None and memo.git_dir == str(repo.git_dir):
         changes = {cid: memo.changes[cid] for cid in wanted if cid in memo.changes}
@@ -160,10 +157,10 @@ def file_changes(
         fresh: dict[str, list[list]] = {}
         if len(chunks) == 1 or jobs <= 1:
             for chunk in chunks:
-                fresh.update(_read_chunk(repo, chunk, stats))
+                fresh.update(_read_chunk(repo, chunk))
         else:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                for part in pool.map(lambda chunk: _read_chunk(repo, chunk, stats), chunks):
+                for part in pool.map(lambda chunk: _read_chunk(repo, chunk), chunks):
                     fresh.update(part)
         stats.parsed = len(fresh)
         if cache is not None:
@@ -177,7 +174,7 @@ def file_changes(
     return changes
 
 
-def _read_chunk(repo: GitRepo, chunk: list[str], stats: LogStats) -> dict[str, list[list]]:
+def _read_chunk(repo: GitRepo, chunk: list[str]) -> dict[str, list[list]]:
     """``git log --numstat`` over one chunk of commits; a commit that makes git
     stop is read on its own and the chunk goes on after it."""
     found: dict[str, list[list]] = {}

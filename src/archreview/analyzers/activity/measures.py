@@ -26,10 +26,13 @@ Definitions (also in docs/result-schema.md):
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
+from ...history import add_months
 from .gitlog import UNKNOWN, Commit
 
 WINDOWS = (3, 6, 12)
@@ -44,14 +47,8 @@ def months_before(stamp: int, months: int) -> int:
     moment = datetime.fromtimestamp(stamp, timezone.utc)
     year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     month += 1
-    day = min(moment.day, _days_in_month(year, month))
+    day = min(moment.day, calendar.monthrange(year, month)[1])
     return int(moment.replace(year=year, month=month, day=day).timestamp())
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (datetime(year, month + 1, 1) - datetime(year, month, 1)).days
 
 
 def month_key(stamp: int) -> str:
@@ -124,17 +121,14 @@ class Inputs:
     commits: list[Commit]  # newest first, children before parents
     changes: dict[str, list[list]]  # commit id -> file entries (gitlog.file_changes)
     reference: int  # the scanned revision's commit time
-    files: dict[str, object]  # path -> FileMetrics of the analysed Python files
-    roles: dict[str, str]  # path -> source | test
+    files: dict[str, Any]  # path -> FileMetrics of the analysed Python files
     findings: list = field(default_factory=list)  # Finding, for debt per hotspot
     inactive_months: int = 6
-    people: People | None = None
 
 
-def follow_history(inputs: Inputs) -> dict[str, FileHistory]:
+def follow_history(inputs: Inputs, people: People) -> dict[str, FileHistory]:
     """Per analysed file, its changes over the whole history, renames
     followed back from the scanned revision."""
-    people = inputs.people or People(inputs.commits)
     starts = {w: months_before(inputs.reference, w) for w in WINDOWS}
     alias: dict[str, str] = {}  # name at the time of a commit -> name at the scanned revision
     histories: dict[str, FileHistory] = {}
@@ -189,14 +183,11 @@ def main_authors(shares: Counter) -> list[str]:
     return [who for who, _ in shares.most_common(n)] if n else []
 
 
-def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
-    """The ``activity`` section, the per-file histories and a few facts the
-    analyzer turns into findings."""
-    if inputs.people is None:
-        inputs.people = People(inputs.commits)
-    people = inputs.people
-    histories = follow_history(inputs)
-    names = people.names
+def compute(inputs: Inputs) -> tuple[dict, dict]:
+    """The ``activity`` section and a few facts the analyzer turns into
+    findings."""
+    people = People(inputs.commits)
+    histories = follow_history(inputs, people)
     last_commit = _last_commit_by_person(inputs.commits, people)
     inactive_before = months_before(inputs.reference, inputs.inactive_months)
     debt_by_path: dict[str, tuple[int, int]] = {}
@@ -225,7 +216,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
     hotspots = []
     for path, h in histories.items():
         metrics = inputs.files[path]
-        if inputs.roles.get(path) != "source" or h.commits[12] < 2 or metrics.cc_total <= 0:
+        if metrics.role != "source" or h.commits[12] < 2 or metrics.cc_total <= 0:
             continue
         findings, minutes = debt_by_path.get(path, (0, 0))
         hotspots.append(
@@ -249,7 +240,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
         recent_total.update(h.recent_by_author)
     recent_sum = sum(recent_total.values())
     repo_bus = bus_factor(recent_total)
-    source_paths = [p for p in inputs.files if inputs.roles.get(p) == "source"]
+    source_paths = [p for p, metrics in inputs.files.items() if metrics.role == "source"]
     single_owner = []
     for path in source_paths:
         if path in histories and file_bus.get(path) == 1:
@@ -261,7 +252,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
                 {
                     "path": path,
                     "sloc": inputs.files[path].sloc,
-                    "owner": names.get(owner, owner),
+                    "owner": people.name(owner),
                     "owner_share": round(owned / total, 2) if total else 1.0,
                 }
             )
@@ -284,7 +275,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
             {
                 "path": path,
                 "sloc": sloc,
-                "owner": names.get(lead, lead),
+                "owner": people.name(lead),
                 "owner_share": round(h.added_by_author[lead] / total, 2) if total else 1.0,
                 "owner_last_commit": iso_date(last_commit[lead]) if lead in last_commit else None,
             }
@@ -308,7 +299,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
             "repository": repo_bus,
             "authors_12m": sum(1 for v in recent_total.values() if v > 0),
             "top_authors": [
-                {"name": names.get(who, who), "share": round(v / recent_sum, 2)}
+                {"name": people.name(who), "share": round(v / recent_sum, 2)}
                 for who, v in recent_total.most_common(TOP_AUTHORS)
                 if v > 0
             ],
@@ -323,7 +314,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
             "files": lost_files[:TOP_FILES],
             "authors": [
                 {
-                    "name": names.get(who, who),
+                    "name": people.name(who),
                     "last_commit": iso_date(last_commit[who]) if who in last_commit else None,
                     "sloc_owned": sloc,
                 }
@@ -333,13 +324,12 @@ def compute(inputs: Inputs) -> tuple[dict, dict[str, FileHistory], dict]:
     }
     facts = {
         "repo_bus_factor": repo_bus,
-        "repo_owner": names.get(recent_total.most_common(1)[0][0]) if recent_total else None,
+        "repo_owner": people.name(recent_total.most_common(1)[0][0]) if recent_total else None,
         "repo_owner_share": round(recent_total.most_common(1)[0][1] / recent_sum, 2) if recent_sum else 0,
         "lost_files": lost_files,
         "hotspots": hotspots,
-        "file_bus": file_bus,
     }
-    return section, histories, facts
+    return section, facts
 
 
 def _commit_counts(inputs: Inputs) -> dict:
@@ -365,13 +355,9 @@ def cadence(commits: list[Commit], reference: int, people: People) -> dict:
     counted), active weeks, authors."""
     start12 = months_before(reference, 12)
     start3 = months_before(reference, 3)
-    months = []
-    ref = datetime.fromtimestamp(reference, timezone.utc)
-    for back in range(11, -1, -1):
-        year, month = divmod(ref.year * 12 + ref.month - 1 - back, 12)
-        months.append(f"{year:04d}-{month + 1:02d}")
+    this_month = month_key(reference)
+    months = [add_months(this_month, -back) for back in range(11, -1, -1)]
     per_month = {m: [0, set()] for m in months}
-    start_months = min(start12, int(datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=timezone.utc).timestamp()))
     weeks = set()
     authors3, authors12 = set(), set()
     count3 = count12 = 0
@@ -381,16 +367,15 @@ def cadence(commits: list[Commit], reference: int, people: People) -> dict:
             continue
         first = commit.time if first is None else min(first, commit.time)
         last = commit.time if last is None else max(last, commit.time)
-        if commit.time > reference or commit.time < start_months:
+        if commit.time > reference or commit.time < start12:
             continue
         key = month_key(commit.time)
         if key in per_month:
             per_month[key][0] += 1
             per_month[key][1].add(people.of(commit))
-        if commit.time >= start12:
-            count12 += 1
-            authors12.add(people.of(commit))
-            weeks.add(datetime.fromtimestamp(commit.time, timezone.utc).isocalendar()[:2])
+        count12 += 1
+        authors12.add(people.of(commit))
+        weeks.add(datetime.fromtimestamp(commit.time, timezone.utc).isocalendar()[:2])
         if commit.time >= start3:
             count3 += 1
             authors3.add(people.of(commit))

@@ -29,11 +29,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ConfigError
+from ...selection import is_python_path
 from ..base import RepoAnalyzer, RepoContext, RepoOutput
 from .findings import cycle_finding, cycle_severity, layer_violations, summary_counts
 from .modules import build_module_map
 from .resolve import resolve_all
-from .structure import build_structure, effective, hotspots, module_metrics, most_depended_on, package_metrics
+from .structure import build_structure, hotspots, module_metrics, most_depended_on, package_metrics
 
 _BOOL_KEYS = ("include_tests", "include_type_checking")
 
@@ -84,7 +85,7 @@ class ArchitectureAnalyzer(RepoAnalyzer):
                 continue
             imports_by_path[path] = result["imports"]
 
-        python_paths = [f.path for f in context.snapshot.files if f.path.endswith((".py", ".pyw"))]
+        python_paths = [f.path for f in context.snapshot.files if is_python_path(f.path)]
         imported = set()
         for result in per_file.values():
             for entry in result.get("imports", ()):
@@ -99,8 +100,7 @@ class ArchitectureAnalyzer(RepoAnalyzer):
         )
         for cycle in structure.cycles:
             cycle.severity = cycle_severity(cycle)
-        considered = effective([i for i in imports if i.source in nodes and i.target in nodes], settings["include_type_checking"])
-        violations = layer_violations(considered, settings["layers"])
+        violations = layer_violations(structure.considered, settings["layers"])
         output.findings = [cycle_finding(c) for c in structure.cycles] + violations
         for group in settings["layers"]:
             for prefix in group:
@@ -112,11 +112,10 @@ class ArchitectureAnalyzer(RepoAnalyzer):
         fans = module_metrics(structure, settings["include_type_checking"])
         packages = package_metrics(structure, lines, settings["include_type_checking"])
         package_loops = [c for c in structure.cycles if c.level == "package" and c.kind == "import"]
-        tangled = {member for c in package_loops for member in c.members}
         shown = {pair for c in package_loops for pair in zip(c.cycle, c.cycle[1:])}
         component = {member: i for i, c in enumerate(package_loops) for member in c.members}
         for entry in packages:
-            entry["in_cycle"] = entry["name"] in tangled
+            entry["in_cycle"] = entry["name"] in component
         output.sections["architecture"] = {
             "settings": {
                 "include_tests": settings["include_tests"],

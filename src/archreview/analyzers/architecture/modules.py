@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SOURCE_SUFFIXES = (".py", ".pyw")
-
 
 def _stem(filename: str) -> str:
     return filename.rsplit(".", 1)[0]
@@ -100,10 +98,11 @@ def build_module_map(
     imported: set[str],
     configured_roots: list[str] | tuple[str, ...] = (),
 ) -> ModuleMap:
-    """``paths``: every Python file of the snapshot; ``imported``: the absolute
+    """``paths``: every Python file of the snapshot (see
+    :func:`archreview.selection.is_python_path`); ``imported``: the absolute
     module names the code imports, with ``from a import b`` as ``a.b`` (for
     namespace packages)."""
-    paths = sorted(p for p in paths if p.endswith(SOURCE_SUFFIXES))
+    paths = sorted(paths)
     init_dirs = {p.rpartition("/")[0] for p in paths if p.rpartition("/")[2] == "__init__.py"}
     init_dirs.discard("")
     roots_cfg = sorted({r.strip("/") for r in configured_roots}, key=lambda r: -len(r))

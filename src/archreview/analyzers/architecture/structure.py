@@ -95,6 +95,9 @@ class Structure:
     edges: dict[tuple[str, str], Edge]
     package_edges: dict[tuple[str, str], Edge]
     cycles: list[Cycle] = field(default_factory=list)
+    #: the imports between graph nodes that count for cycles and layer checks
+    #: (see :func:`effective`)
+    considered: list[ImportEdge] = field(default_factory=list)
 
 
 def aggregate(imports: list[ImportEdge], key) -> dict[tuple[str, str], Edge]:
@@ -127,7 +130,7 @@ def effective(imports: list[ImportEdge], include_type_checking: bool) -> list[Im
 # ---------------------------------------------------------------- packages
 def package_of(module: str, modules: ModuleMap) -> list[str]:
     parts = module.split(".")
-    if module in modules.packages:
+    if modules.is_package(module):
         return parts
     return parts[:-1]
 
@@ -243,7 +246,7 @@ def build_structure(
     package_edges = aggregate(counted, across)
     package_cycle_edges = aggregate(considered, across)
     cycles = find_cycles("package", package_cycle_edges) + find_cycles("module", cycle_edges)
-    return Structure(nodes, part_of, edges, package_edges, cycles)
+    return Structure(nodes, part_of, edges, package_edges, cycles, considered)
 
 
 def module_metrics(structure: Structure, include_type_checking: bool) -> dict[str, tuple[int, int]]:
