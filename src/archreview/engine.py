@@ -269,7 +269,7 @@ class Engine:
                 for analyzer in self.file_analyzers:
                     if analyzer.name in wanted:
                         variant = analyzer.cache_variant(ref.path, role, self.settings[analyzer.name])
-                        key = f"{self.config_hashes[analyzer.name]}:{variant}"
+                        key = cache_config_key(self.config_hashes[analyzer.name], variant)
                         self._cache_keys[(analyzer.name, ref.path)] = key
                         keys.append(key)
                 units.setdefault((ref.blob, tuple(keys)), (ref, role, wanted, modules.get(ref.path, "")))
