@@ -46,10 +46,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import pathspec
+from packaging.utils import canonicalize_name
 
 from .errors import ConfigError
 from .resources import checks_dir
+from .selection import _Matcher
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -177,10 +178,6 @@ def path_kind(path: str, role: str = "source") -> str:
     return "source"
 
 
-def _lower_globs(globs: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines([g.lower() for g in globs])
-
-
 @dataclass
 class Rule:
     id: str
@@ -279,7 +276,6 @@ class Packs:
     rules: list[Rule] = field(default_factory=list)
     vendors: list[Rule] = field(default_factory=list)
     practices: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
 
     def all_rules(self) -> list[Rule]:
         return self.rules + self.vendors
@@ -328,31 +324,29 @@ def _check_regexes(patterns: list[str], where: str) -> None:
             raise ConfigError(f"{where}: bad regular expression {pattern!r} ({exc})") from exc
 
 
-def _parse_rule(table: dict[str, Any], source: str, *, vendor: bool = False) -> Rule:
+def _parse_rule(table: dict[str, Any], source: str) -> Rule:
+    """One [[rule]] table (vendors are parsed by _parse_vendor)."""
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: each [[rule]] / [[vendor]] must be a table")
-    allowed = VENDOR_KEYS if vendor else RULE_KEYS
-    unknown = sorted(set(table) - allowed)
-    name = table.get("name" if vendor else "id")
-    where = f"{source}: {'vendor' if vendor else 'rule'} {name!r}"
+    unknown = sorted(set(table) - RULE_KEYS)
+    name = table.get("id")
+    where = f"{source}: rule {name!r}"
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
     if not isinstance(name, str) or not name:
-        raise ConfigError(f"{source}: a {'vendor' if vendor else 'rule'} has no {'name' if vendor else 'id'}")
+        raise ConfigError(f"{source}: a rule has no id")
     lists = {k: _strings(table, k, where) for k in (
         "paths", "exclude_paths", "where", "content", "yaml_kinds", "yaml_keys", "yaml_mapping", "calls",
         "call_kwargs", "imports", "assigns", "strings", "hint", "workflow_run", "workflow_on", "dependencies",
-    ) if k in allowed}
+    )}
     for key in ("content", "strings", "workflow_run"):
-        _check_regexes(lists.get(key, []), where)
+        _check_regexes(lists[key], where)
     kinds = lists.get("where") or ["source"]
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise ConfigError(f"{where}: where must name file kinds among {', '.join(KINDS)}, not {bad[0]!r}")
     if lists.get("strings") and not lists.get("hint"):
         raise ConfigError(f"{where}: strings needs a hint (identifiers the file must contain)")
-    if vendor:
-        raise AssertionError("vendors are parsed by _parse_vendor")
     target = table.get("readiness")
     if not isinstance(target, str) or not target:
         raise ConfigError(f"{where}: readiness (the id this rule is evidence for) is required")
@@ -401,7 +395,7 @@ def _parse_vendor(table: dict[str, Any], source: str, index: int) -> list[Rule]:
             id=f"vendor.{name}#{index}.code",
             imports=lists["imports"],
             calls=lists["calls"],
-            dependencies=[normalise_name(d) if not d.startswith("@") else d.lower() for d in lists["dependencies"]],
+            dependencies=[normalise_name(d) for d in lists["dependencies"]],
             paths=[p for p in lists["paths"] if p.endswith(".py")],
             via="import",
             **common,
@@ -466,7 +460,7 @@ def parse_pack(text: str, source: str, packs: Packs) -> None:
     for rid, table in data.get("readiness", {}).items():
         packs.readiness[rid] = _parse_readiness(rid, table, source)
     for table in data.get("rule", []):
-        rule = _parse_rule(table, source, vendor=False)
+        rule = _parse_rule(table, source)
         packs.rules[:] = [r for r in packs.rules if r.id != rule.id]
         packs.rules.append(rule)
     for table in data.get("vendor", []):
@@ -475,7 +469,6 @@ def parse_pack(text: str, source: str, packs: Packs) -> None:
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [practice.{pid}] must be a table")
         packs.practices[pid] = dict(table)
-    packs.sources.append(source)
 
 
 def load_packs(extra: list[str] | None = None, read: Callable[[str], str | None] | None = None) -> Packs:
@@ -518,12 +511,12 @@ def _load_for_config(config) -> Packs:
 # ----------------------------------------------------------------------
 # helpers shared by the analyzers
 
-_NAME_RE = re.compile(r"[-_.]+")
-
-
 def normalise_name(name: str) -> str:
-    """PEP 503 normalised package name (npm names are lower-cased)."""
-    return _NAME_RE.sub("-", name).lower().strip()
+    """PEP 503 normalised package name; an @-scoped npm name is only
+    lower-cased."""
+    if name.startswith("@"):
+        return name.lower()
+    return canonicalize_name(name.strip())
 
 
 class PathMatcher:
@@ -549,12 +542,12 @@ def _combined(globs: list[str]) -> Callable[[str], bool] | None:
 
 @functools.lru_cache(maxsize=1024)
 def _combined_cached(globs: tuple[str, ...]) -> Callable[[str], bool] | None:
-    spec = _lower_globs(list(globs))
-    regexes = [getattr(p, "regex", None) for p in spec.patterns if p.include is not None]
-    if all(r is not None for r in regexes) and all(p.include for p in spec.patterns if p.include is not None):
-        joined = "|".join(f"(?:{r.pattern.replace('(?P<ps_d>', '(?:')})" for r in regexes)
-        return re.compile(joined).match  # type: ignore[return-value]
-    return spec.match_file
+    matcher = _Matcher([g.lower() for g in globs])
+    if not any(p.include is not None for p in matcher.spec.patterns):
+        # only blank lines and comments: such a list has always matched every
+        # path here (it was joined into an empty regular expression)
+        return lambda path: True
+    return matcher.match
 
 
 _SECRETISH = re.compile(

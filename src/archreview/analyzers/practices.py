@@ -11,6 +11,7 @@ import re
 import subprocess
 from typing import Any
 
+from ..gitrepo import safe_git_env
 from ..model import Finding
 from ..rules import redact
 
@@ -75,8 +76,9 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
                 if uses and uses.split("@")[0].lower() == "actions/checkout" and _PR_HEAD.search(step.get("ref", "")):
                     checkouts_pr_head.append((step["line"], f"{uses} with ref {step['ref']}"))
                 run = step.get("run", "")
-                if run and _UNTRUSTED.search(run):
-                    injections.append((step["line"], _UNTRUSTED.search(run).group(0)))
+                untrusted = _UNTRUSTED.search(run) if run else None
+                if untrusted:
+                    injections.append((step["line"], untrusted.group(0)))
                 if run and _TEST_RUN.search(run) and (step.get("continue_on_error") or _IGNORED.search(run)):
                     ignored.append((step["line"], run.strip().splitlines()[0]))
         if unpinned:
@@ -122,9 +124,10 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
                          f"`{expression}` is expanded inside a run: command", "injection " + expression)
             )
         for line, first in ignored[:3]:
+            shown = redact(first, 100)
             findings.append(
                 _finding(packs, "ci-ignores-failures", path, line,
-                         f"test step whose failure is ignored: {redact(first, 100)}", "ignored " + redact(first, 100))
+                         f"test step whose failure is ignored: {shown}", "ignored " + shown)
             )
     return findings
 
@@ -150,7 +153,7 @@ def tag_findings(packs, snapshot) -> list[Finding]:
         out = subprocess.run(
             ["git", "-C", snapshot.root, "for-each-ref", "--sort=-creatordate", "--count=30",
              "--format=%(refname:short)%00%(objecttype)%00%(contents:signature)%00%(*objecttype)%1e", "refs/tags"],
-            capture_output=True, timeout=30, check=True,
+            capture_output=True, timeout=30, check=True, env=safe_git_env(),
         ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
         return []

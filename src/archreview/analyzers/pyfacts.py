@@ -9,6 +9,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from .lines import LineFinder
+
 
 @dataclass
 class PyFacts:
@@ -116,9 +118,7 @@ def text_facts(text: str) -> PyFacts:
     facts = PyFacts()
     code = "\n".join("" if line.lstrip().startswith("#") else line for line in text.splitlines())
     aliases: dict[str, str] = {}
-
-    def line_of(offset: int) -> int:
-        return code.count("\n", 0, offset) + 1
+    line_of = LineFinder(code).line
 
     for match in _IMPORT.finditer(code):
         line = line_of(match.start())

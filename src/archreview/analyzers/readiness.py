@@ -137,8 +137,7 @@ def dependency_names(context: RepoContext, per_file, kinds) -> dict[str, list[st
     if isinstance(deps, list) and deps:
         for dep in deps:
             if isinstance(dep, dict) and dep.get("name"):
-                raw = str(dep["name"])
-                name = raw.lower() if raw.startswith("@") else normalise_name(raw)
+                name = normalise_name(str(dep["name"]))
                 names.setdefault(name, []).append(str(dep.get("source_file") or ""))
     for path, output in sorted(per_file.items()):
         if not isinstance(output, dict) or "manifest" not in output:

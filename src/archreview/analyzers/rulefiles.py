@@ -20,7 +20,6 @@ path again.
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import hashlib
 import re
@@ -30,6 +29,7 @@ from typing import Any
 from ..rules import PathMatcher, packs_for_config, path_kind, redact
 from . import pyfacts, yamlfacts
 from .base import FileAnalyzer, SkipFile, SourceFile
+from .lines import LineFinder
 from .manifests import manifest_format, read_manifest
 
 MAX_MATCHES_PER_RULE = 3
@@ -47,7 +47,6 @@ def _call_parts(pattern: str) -> tuple[str, str]:
 
 class _Compiled:
     def __init__(self, rule: dict[str, Any]):
-        self.data = rule
         self.id = rule["id"]
         self.where = set(rule.get("where", ["source"]))
         self.paths = PathMatcher(rule.get("paths", []), rule.get("exclude_paths", []))
@@ -70,9 +69,6 @@ class _Compiled:
         self.python = bool(self.calls or self.imports or self.assigns or self.strings)
         self.text = bool(self.content or self.yaml_keys or self.yaml_mapping)
         self.workflow = bool(self.workflow_run or self.workflow_on)
-
-    def applies(self, path: str, kind: str) -> bool:
-        return ("any" in self.where or kind in self.where) and self.paths.match(path)
 
 
 class RulesAnalyzer(FileAnalyzer):
@@ -155,7 +151,7 @@ class RulesAnalyzer(FileAnalyzer):
         if is_python:
             matches.extend(self._python(file, [r for r in rules if r.python]))
         else:
-            finder = _LineFinder(text)
+            finder = LineFinder(text)
             for rule in rules:
                 if rule.text:
                     matches.extend(self._text(rule, file, finder, documents))
@@ -230,7 +226,7 @@ class RulesAnalyzer(FileAnalyzer):
                 out.append({"rule": rule.id, "line": line, "quote": redact(file.line_text(line))})
         return out
 
-    def _text(self, rule: _Compiled, file: SourceFile, finder: _LineFinder, documents) -> list[dict[str, Any]]:
+    def _text(self, rule: _Compiled, file: SourceFile, finder: LineFinder, documents) -> list[dict[str, Any]]:
         text = file.text
         if rule.yaml_kinds and not _has_kind(rule.yaml_kinds, documents, text):
             return []
@@ -258,17 +254,6 @@ def _has_word(text: str, word: str) -> bool:
         return False
     tail = "" if word.endswith("_") else "(?![A-Za-z0-9])"
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}{tail}", text) is not None
-
-
-class _LineFinder:
-    def __init__(self, text: str):
-        self._text = text
-        self._starts: list[int] | None = None
-
-    def line(self, offset: int) -> int:
-        if self._starts is None:
-            self._starts = [m.end() for m in re.finditer("\n", self._text)]
-        return bisect.bisect_right(self._starts, offset) + 1
 
 
 def _has_kind(kinds: set[str], documents, text: str) -> bool:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..secretscan.detect import TEST_POLICIES, Detector, Hit
-from ..secretscan.pack import Pack, load_pack, pack_digest
+from ..secretscan.pack import Pack, load_pack
 from ..secretscan.paths import is_skipped, path_kind
 from .base import FileAnalyzer, SourceFile, finding_dict
 
@@ -45,17 +45,20 @@ def detection_settings(config) -> dict[str, Any]:
     unknown = sorted(set(section) - DETECTION_KEYS - HISTORY_KEYS)
     if unknown:
         raise ConfigError(f"[tool.archreview.secrets]: unknown setting {unknown[0]!r}")
-    settings = {
-        "pack": pack_digest(),
-        "disable": sorted(_strings(section, "disable")),
-        "allow": _strings(section, "allow"),
-        "allow_paths": _strings(section, "allow_paths"),
-        "test_files": section.get("test_files", "lower"),
-    }
-    if settings["test_files"] not in TEST_POLICIES:
+    disable = sorted(_strings(section, "disable"))
+    allow = _strings(section, "allow")
+    allow_paths = _strings(section, "allow_paths")
+    test_files = section.get("test_files", "lower")
+    if test_files not in TEST_POLICIES:
         raise ConfigError(f"[tool.archreview.secrets] test_files must be one of {', '.join(TEST_POLICIES)}")
-    load_pack(disable=settings["disable"], allow=settings["allow"])  # fails early on a bad rule id or regex
-    return settings
+    pack = load_pack(disable=disable, allow=allow)  # fails early on a bad rule id or regex
+    return {
+        "pack": pack.digest,
+        "disable": disable,
+        "allow": allow,
+        "allow_paths": allow_paths,
+        "test_files": test_files,
+    }
 
 
 def _strings(section: dict[str, Any], key: str) -> list[str]:

@@ -175,11 +175,11 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             if stored is not None:
                 return _from_summary(stored)
 
+        memo = context.options.get(MEMO_OPTION)
+        memo = memo if isinstance(memo, HistoryMemo) else None
         repo = GitRepo(snapshot.root)
         try:
-            versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options)
-            memo = context.options.get(MEMO_OPTION)
-            memo = memo if isinstance(memo, HistoryMemo) else None
+            versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options, memo)
             outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo)
             findings = self._findings(repo, snapshot.revision, versions, outputs, context.findings)
         finally:
@@ -220,14 +220,13 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         return RepoOutput(findings=findings, sections={SECTION: section}, notes=notes)
 
     # ------------------------------------------------------------------
-    def _versions(self, repo, snapshot, current, analyzer, settings, config_hash, context, options):
+    def _versions(self, repo, snapshot, current, analyzer, settings, config_hash, context, options, memo=None):
         """Old versions worth reading, newest history first, each blob once."""
         walk = Pass()
         seen: set[str] = set()
         wanted_path: dict[str, tuple[bool, str, str]] = {}
         versions: list[Version] = []
-        memo = context.options.get(MEMO_OPTION)
-        listing = memo.reachable(repo, snapshot.revision) if isinstance(memo, HistoryMemo) else repo.reachable_blobs(snapshot.revision)
+        listing = memo.reachable(repo, snapshot.revision) if memo is not None else repo.reachable_blobs(snapshot.revision)
         for oid, size, path in listing:
             if oid in current or oid in seen:
                 continue

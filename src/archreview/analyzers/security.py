@@ -255,6 +255,10 @@ def _tree_visitor_class():
     tester_class = _fast_tester_class()
 
     class TreeVisitor(BanditNodeVisitor):
+        #: the last testset seen and its interesting node types: a scan uses
+        #: one testset for every file, so they are worked out once
+        _interesting_for: tuple[Any, frozenset[str]] | None = None
+
         # Mirrors BanditNodeVisitor.__init__ of the pinned bandit (1.9.4),
         # minus get_module_qualname_from_path's file-system lookups.
         def __init__(self, fname, fdata, testset, nosec_lines, metrics, namespace):  # noqa: PLR0913
@@ -274,7 +278,14 @@ def _tree_visitor_class():
             self.tester = tester_class(self.testset, self.debug, nosec_lines, metrics)
             self.namespace = namespace
             self.metrics = metrics
-            self._interesting = _interesting_node_types(testset, type(self))
+            self._interesting = self._interesting_types(testset)
+
+        @classmethod
+        def _interesting_types(cls, testset) -> frozenset[str]:
+            known = cls._interesting_for
+            if known is None or known[0] is not testset:
+                known = cls._interesting_for = (testset, _interesting_node_types(testset, cls))
+            return known[1]
 
         def update_scores(self, scores):
             """Scores are bandit's own summary; we report issues, not scores."""

@@ -14,6 +14,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from .lines import LineFinder
+
 try:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -88,10 +90,11 @@ _KEY_LINE = re.compile(r"^\s*-?\s*([A-Za-z_][\w.-]*)\s*:", re.MULTILINE)
 def key_lines_fallback(text: str) -> dict[str, int]:
     """For YAML that does not parse (templates): ``key:`` lines of the text."""
     found: dict[str, int] = {}
+    finder = LineFinder(text)
     for match in _KEY_LINE.finditer(text):
         key = match.group(1)
         if key not in found:
-            found[key] = text.count("\n", 0, match.start()) + 1
+            found[key] = finder.line(match.start())
     return found
 
 

@@ -1,12 +1,14 @@
 """The secrets rule pack: TOML data in ``checks/secrets.toml``, checked and
-compiled once per process."""
+compiled once per process (per pack text and settings: :func:`load_pack`
+memoises its result, and a :class:`Pack` is immutable, so callers share it)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,19 +95,10 @@ class AllowList:
 
 @dataclass(frozen=True)
 class Pack:
-    version: str
-    digest: str
+    digest: str  # of the pack's text (see pack_digest)
     rules: tuple[Rule, ...]
     paths: PathRules
     allow: AllowList
-    source: str = PACK_FILE
-    disabled: frozenset[str] = field(default_factory=frozenset)
-
-    def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
 
 
 def pack_path() -> Path:
@@ -122,8 +115,22 @@ def pack_digest(text: str | None = None) -> str:
 
 def load_pack(text: str | None = None, *, disable=(), allow=(), source: str = PACK_FILE) -> Pack:
     """Parse and check a pack; ``disable`` drops rules by id, ``allow`` adds
-    regular expressions for values to ignore."""
-    text = pack_text() if text is None else text
+    regular expressions for values to ignore.
+
+    The result is memoised on the text and the settings, so every analyzer
+    of a scan (and every scan of a process) shares one checked and compiled
+    pack; the shipped file is still read on each call, so an edited pack is
+    picked up."""
+    key = (pack_text() if text is None else text, tuple(disable), tuple(allow), source)
+    try:
+        hash(key)
+    except TypeError:  # a non-string setting: not memoised, the checks report it
+        return _load_pack.__wrapped__(*key)
+    return _load_pack(*key)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_pack(text: str, disable: tuple[str, ...], allow: tuple[str, ...], source: str) -> Pack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -140,13 +147,10 @@ def load_pack(text: str | None = None, *, disable=(), allow=(), source: str = PA
         raise ConfigError(f"[tool.archreview.secrets] disable: no rule {unknown[0]!r} (rules: {', '.join(ids)})")
     extra = tuple(_compile_str(p, "[tool.archreview.secrets] allow") for p in allow)
     return Pack(
-        version=str(data["pack"].get("version", "1")),
         digest=pack_digest(text),
         rules=tuple(r for r in rules if r.id not in set(disable)),
         paths=_paths(data.get("paths", {}), source),
         allow=_allow(data.get("allow", {}), extra),
-        source=source,
-        disabled=frozenset(disable),
     )
 
 
