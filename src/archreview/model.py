@@ -30,7 +30,7 @@ AREAS = (
 def _from_known_fields(cls, data: dict[str, Any]):
     """Build a dataclass from a dict, ignoring keys it does not know (newer
     writers may add fields)."""
-    known = {f.name for f in fields(cls)}
+    known = _KNOWN_FIELDS[cls]
     return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -180,6 +180,11 @@ class FunctionMetric:
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 _FILE_FIELDS = tuple(f.name for f in fields(FileMetrics))
 _FUNCTION_FIELDS = tuple(f.name for f in fields(FunctionMetric))
+_KNOWN_FIELDS = {
+    Finding: frozenset(_FINDING_FIELDS),
+    FileMetrics: frozenset(_FILE_FIELDS),
+    FunctionMetric: frozenset(_FUNCTION_FIELDS),
+}
 
 
 @dataclass

@@ -20,14 +20,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import SEVERITY_RANK, Finding, ScanResult
-from .wording import ACTION_TEXT, GENERIC_ACTION, READINESS_ACTIONS, SECURITY_FAMILIES, fill
+from .model import SEVERITY_RANK, Finding, ScanResult, severity_at_least
+from .wording import ACTION_TEXT, GENERIC_ACTION, READINESS_ACTIONS, SECURITY_FAMILIES, fill, join_words
 
 MAX_PER_ACTION = 25
 PER_WINDOW = 4
 WINDOWS = (30, 60, 90)
 AREA_ORDER = ("secrets", "security", "dependencies", "readiness", "architecture", "complexity", "activity")
-SERIOUS = ("critical", "high", "medium")
 
 
 @dataclass
@@ -70,7 +69,7 @@ def group_key(finding: Finding, hotspots: set[str]) -> str:
     if finding.area == "complexity" and finding.path in hotspots:
         return "complexity:hotspots"
     if rule == "complexity.function":
-        return "complexity.function:" + ("serious" if finding.severity in SERIOUS else "minor")
+        return "complexity.function:" + ("serious" if severity_at_least(finding.severity, "medium") else "minor")
     if rule.startswith("security."):
         return SECURITY_FAMILIES.get(rule.split(".", 1)[1], "security.other")
     if rule.startswith("deps."):
@@ -98,13 +97,9 @@ def _text(key: str, members: list[Finding], total: int, result: ScanResult) -> t
     if key == "deps.vulnerable":
         names = vulnerable_names(members, result)
         if 0 < len(names) <= 3:
-            title = f"Upgrade {join_names(names)} to close known security holes"
+            title = f"Upgrade {join_words(names)} to close known security holes"
     why = fill(why, n, rule=key, files=shown) if why else members[0].plain
     return title, why, fill(done, n, rule=key, files=shown)
-
-
-def join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def vulnerable_names(members: list[Finding], result: ScanResult) -> list[str]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .model import SEVERITY_RANK, Finding, ScanResult
+from .wording import count_text
 
 GRADES = ("A", "B", "C", "D", "E")
 SQALE_LIMITS = ((0.05, "A"), (0.10, "B"), (0.20, "C"), (0.50, "D"))
@@ -256,7 +257,7 @@ def dependency_grade(findings: list[Finding], dependencies: list[dict[str, Any]]
     if vulnerable:
         worst = max(vulnerable, key=lambda f: SEVERITY_RANK[f.severity]).severity
         grade = {"critical": "E", "high": "D", "medium": "C"}.get(worst, "B")
-        why = f"{plural(len(vulnerable), 'known vulnerability', 'known vulnerabilities')}, worst {worst}"
+        why = f"{count_text(len(vulnerable), 'known vulnerability', 'known vulnerabilities')}, worst {worst}"
     else:
         grade, why = "A", "no known vulnerabilities"
     count = len(dependencies or [])
@@ -265,12 +266,8 @@ def dependency_grade(findings: list[Finding], dependencies: list[dict[str, Any]]
         why += f"; {len(stale)} of {count} dependencies abandoned or far behind"
     elif upkeep:
         grade = worse(grade, "B")
-        why += f"; {plural(len(upkeep), 'upkeep issue', 'upkeep issues')}"
+        why += f"; {count_text(len(upkeep), 'upkeep issue')}"
     return grade, why
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def money(days: float, settings: ScoringSettings) -> float:

@@ -282,15 +282,6 @@ GENERIC_ACTION = (
     "The next review no longer flags [this place|these {n} places].",
 )
 
-SEVERITY_WORDS = {
-    "critical": "critical",
-    "high": "serious",
-    "medium": "moderate",
-    "low": "minor",
-    "info": "for information",
-}
-
-
 _PLURAL = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")
 
 
@@ -298,6 +289,25 @@ def fill(template: str, n: int, **values: str) -> str:
     """Fill ``{n}`` and the other fields, and pick ``[one|many]`` by ``n``."""
     text = _PLURAL.sub(lambda m: m.group(1) if n == 1 else m.group(2), template)
     return text.format(n=f"{n:,}", **values)
+
+
+def count_text(n: int, one: str, many: str | None = None) -> str:
+    """``1 file``, ``2,345 files`` (``many`` defaults to ``one`` + "s")."""
+    many = many or one + "s"
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def join_words(items: list[str], limit: int = 4) -> str:
+    """``a, b and c``; past ``limit`` items, ``a, b, c, d and 2 more``. Empty
+    items are left out."""
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # What a rule is about, independent of any one finding (SARIF rule help).

@@ -1,7 +1,7 @@
-"""How the code is organised: the package diagram and paragraph of
-``render/diagrams.py``, the loops with the import to start untangling at, and
-the complex modules many others depend on. Shown only when the result has an
-``architecture`` section."""
+"""How the code is organised: the paragraph of ``render/diagrams.py``, the
+loops with the import to start untangling at, and the complex modules many
+others depend on. Shown only when the result has an ``architecture`` section.
+The package diagram (mermaid, markdown only) is drawn by :func:`diagram`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ def part(section: Any) -> dict[str, Any] | None:
             {
                 "level": cycle.get("level", ""),
                 "size": cycle.get("size") or len(cycle.get("members") or []),
-                "members": [str(m) for m in cycle.get("members") or []],
                 "path": " → ".join(str(m) for m in cycle.get("cycle") or cycle.get("members") or []),
                 "first": f"{first.get('path')}:{first.get('line')}" if first.get("path") else "",
             }
@@ -42,8 +41,12 @@ def part(section: Any) -> dict[str, Any] | None:
     hotspots = [h for h in metrics.get("hotspots") or [] if isinstance(h, dict) and h.get("path")]
     return {
         "paragraph": _safe(architecture_paragraph, section) or "",
-        "mermaid": _safe(package_diagram, section) or "",
         "loops": rows,
         "loops_left_out": max(0, len(loops) - LOOPS_SHOWN),
         "hotspots": hotspots[:HOTSPOTS_SHOWN],
     }
+
+
+def diagram(section: Any) -> str:
+    """Mermaid source of the package diagram, or "" when there is none."""
+    return _safe(package_diagram, section) or ""

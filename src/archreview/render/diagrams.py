@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wording import join_words
+
 MAX_NODES = 25
 MAX_LINKS = 40
 OTHER = "(other)"
@@ -105,14 +107,6 @@ def package_diagram(section: dict[str, Any] | None, max_nodes: int = MAX_NODES, 
     return "\n".join(lines)
 
 
-def _list(names: list[str], limit: int = 3) -> str:
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _example(cycle: list[str]) -> str:
     if len(cycle) == 3:
         return f"{cycle[0]} and {cycle[1]} import each other"
@@ -152,7 +146,7 @@ def architecture_paragraph(section: dict[str, Any] | None) -> str:
             sentences = [f"{opening}; {members[0]} and {members[1]} depend on each other, which makes changes to either risky."]
         else:
             sentences = [
-                f"{opening}; {len(members)} of them ({_list(members)}) depend on each other in a loop, "
+                f"{opening}; {len(members)} of them ({join_words(members, 3)}) depend on each other in a loop, "
                 "which makes changes to any of them risky.",
                 f"For example, {_example([short.get(m, m) for m in first['cycle']])}.",
             ]
@@ -160,7 +154,7 @@ def architecture_paragraph(section: dict[str, Any] | None) -> str:
             more = len(loops) - 1
             sentences.append(f"{more} more group{'s' if more > 1 else ''} of parts {'are' if more > 1 else 'is'} tied together the same way.")
     if count > 1:
-        sentences.append(f"The largest {'are' if len(largest) > 1 else 'is'} {_list(largest)}.")
+        sentences.append(f"The largest {'are' if len(largest) > 1 else 'is'} {join_words(largest, 3)}.")
     violations = section.get("metrics", {}).get("cycles", {}).get("layer_violations", 0)
     if violations:
         sentences.append(

@@ -7,6 +7,7 @@ import math
 import re
 
 from ..scoring import MINUTES_PER_DAY
+from ..wording import count_text, join_words  # noqa: F401  (re-exported: the renderers import them from here)
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})")
 
@@ -77,25 +78,9 @@ def month_label(month: str | None, short: bool = False) -> str:
     return f"{names[number]} {year}"
 
 
-def count_text(n: int, one: str, many: str | None = None) -> str:
-    many = many or one + "s"
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def number_word(n: int) -> str:
     words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
     return words[n] if 0 <= n < len(words) else f"{n:,}"
-
-
-def join_words(items: list[str], limit: int = 4) -> str:
-    items = [i for i in items if i]
-    if not items:
-        return ""
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def clip(text: str, limit: int = 160) -> str:

@@ -5,9 +5,10 @@ month's plan went."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from ..model import SEVERITY_RANK, Finding, ScanResult
+from ..model import SEVERITY_RANK, Finding, ScanResult, severity_at_least
 from ..plan import follow_up
 from ..scoring import Evaluation, ScoringSettings, evaluate
 
@@ -30,7 +31,13 @@ def month_of(result: ScanResult, current: bool = False) -> str:
 class Month:
     month: str
     result: ScanResult
-    evaluation: Evaluation
+    settings: ScoringSettings
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        """Scored on first use: the report needs only the months the chart
+        shows and the full scores of the last one."""
+        return evaluate(self.result, settings=self.settings)
 
     @property
     def minutes(self) -> int:
@@ -43,7 +50,8 @@ class Month:
 
 def earlier_months(result: ScanResult, history: list[Any], settings: ScoringSettings) -> list[Month]:
     """Stored months before this result's month, oldest first, one per month
-    (the last stored wins), each scored with today's settings so months compare."""
+    (the last stored wins), each scored (when first needed) with today's
+    settings so months compare."""
     current = month_of(result, current=True)
     by_month: dict[str, ScanResult] = {}
     for item in history or []:
@@ -57,7 +65,7 @@ def earlier_months(result: ScanResult, history: list[Any], settings: ScoringSett
         month = month_of(item)
         if month and month < current:
             by_month[month] = item
-    return [Month(m, r, evaluate(r, settings=settings)) for m, r in sorted(by_month.items())]
+    return [Month(m, r, settings) for m, r in sorted(by_month.items())]
 
 
 @dataclass
@@ -123,7 +131,7 @@ def changes(result: ScanResult, previous: Month | None) -> Changes:
                 new_prints = prints
             if key == "fixed" and prints is not None:
                 out.fixed_prints = prints
-    serious = [now[p] for p in new_prints if p in now and SEVERITY_RANK[now[p].severity] >= SEVERITY_RANK["high"]]
+    serious = [now[p] for p in new_prints if p in now and severity_at_least(now[p].severity, "high")]
     serious.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line))
     out.new_serious = serious
     return out

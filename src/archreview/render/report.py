@@ -14,14 +14,16 @@ from typing import Any
 
 from ..config import Config, parse_config
 from ..errors import ConfigError
-from ..model import AREAS, SEVERITIES, SEVERITY_RANK, Finding, ScanResult
-from ..plan import WINDOWS, Action
+from ..model import AREAS, SEVERITY_RANK, Finding, ScanResult, severity_at_least
+from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action
 from ..scoring import (
     GRADES,
     MINUTES_PER_DAY,
     MINUTES_PER_LINE,
     OWN_SCALE_AREAS,
     READINESS_LIMITS,
+    READINESS_WEIGHTS,
+    SEVERITY_CAP,
     SQALE_LIMITS,
     Evaluation,
     ScoringSettings,
@@ -40,7 +42,6 @@ from .formatting import (
     join_words,
     money_text,
     month_label,
-    nice_ceiling,
     number_word,
     percent,
 )
@@ -54,6 +55,7 @@ APPENDIX_EXAMPLES = 3
 APPENDIX_FUNCTIONS = 10
 APPENDIX_SKIPPED = 30
 APPENDIX_DEPENDENCIES = 30
+VULNERABLE_SHOWN = 5  # libraries with known holes in the main report
 TREND_STEADY = 0.10  # a debt change under 10 % with the same grade is "steady"
 
 VERDICT_STATE = {
@@ -103,11 +105,6 @@ class ActionView:
     effort: str
     effort_days: str
     done_when: str
-    area: str
-    severity: str
-    horizon: int
-    count: int
-    rules: list[str]
 
 
 @dataclass
@@ -117,7 +114,6 @@ class AreaRow:
     grade: str
     trend: Trend
     sentence: str
-    checked: bool
 
 
 @dataclass
@@ -139,14 +135,12 @@ class RuleRow:
     count: int
     effort: str
     examples: list[str]
-    plain: str
 
 
 @dataclass
 class ReportView:
     title: str
     subtitle: list[str]
-    month: str
     overall_grade: str
     overall_trend: Trend
     verdict: list[str]
@@ -161,11 +155,9 @@ class ReportView:
     change_sentences: list[str]
     new_serious: list[str]
     chart: list[tuple[str, float]]  # (month label, developer-days)
-    mermaid_trend: str
     areas: list[AreaRow]
     not_checked: list[str]
     architecture: dict[str, Any] | None
-    readiness_checked: bool
     readiness_main: list[ReadinessRow]
     readiness_other: list[str]
     readiness_sentence: str
@@ -246,7 +238,7 @@ def build(result: ScanResult, context) -> ReportView:
         if method["day_rate_from_config"]
         else f"Money is developer-days at {rate}, the default rate. Set day_rate and currency in the settings to use yours."
     )
-    actions = [a for a in current.actions]
+    actions = current.actions
     top = [_action_view(a) for a in actions[:TOP_ACTIONS]]
     areas = _areas(result, current, previous)
     not_checked = [AREA_NAMES[a] for a in AREAS if not scores["areas"][a]["checked"]]
@@ -255,7 +247,6 @@ def build(result: ScanResult, context) -> ReportView:
     view = ReportView(
         title=f"Architecture and risk review: {client or repo}",
         subtitle=subtitle,
-        month=month_label(month),
         overall_grade=overall,
         overall_trend=overall_trend,
         verdict=_verdict(result, current, previous, overall_trend, top, not_checked),
@@ -271,11 +262,9 @@ def build(result: ScanResult, context) -> ReportView:
         new_serious=[_where(f) + " — " + finding_text(f, f.plain) for f in change.new_serious[:3]],
         chart=[(month_label(m.month, short=True), round(m.minutes / MINUTES_PER_DAY, 1)) for m in months[-(CHART_MONTHS - 1):]]
         + [(month_label(month, short=True), round(debt["minutes"] / MINUTES_PER_DAY, 1))],
-        mermaid_trend="",
         areas=areas,
         not_checked=not_checked,
         architecture=architecture_view.part(result.sections.get("architecture")),
-        readiness_checked=scores["areas"]["readiness"]["checked"],
         readiness_main=[],
         readiness_other=[],
         readiness_sentence="",
@@ -305,7 +294,6 @@ def build(result: ScanResult, context) -> ReportView:
         findings_total=len(result.findings),
         scores=scores,
     )
-    view.mermaid_trend = mermaid_trend(view.chart) if len(view.chart) >= 2 else ""
     _readiness(view, result.sections.get("readiness"))
     _dependencies(view, result)
     _follow(view, result, previous, change)
@@ -335,11 +323,6 @@ def _action_view(action: Action) -> ActionView:
             else effort_text(action.minutes)
         ),
         done_when=action.done_when,
-        area=AREA_NAMES.get(action.area, action.area),
-        severity=action.severity,
-        horizon=action.horizon,
-        count=action.count,
-        rules=action.rules,
     )
 
 
@@ -415,24 +398,6 @@ def _change_sentences(change, current: Evaluation, months: list[Month]) -> list[
     return sentences
 
 
-def mermaid_trend(points: list[tuple[str, float]]) -> str:
-    """A mermaid ``xychart-beta`` bar chart of the debt per month."""
-    top = max((v for _, v in points), default=0)
-    ceiling = nice_ceiling(top * 1.15)
-    labels = ", ".join(f'"{label}"' for label, _ in points)
-    values = ", ".join(f"{v:g}" for _, v in points)
-    return "\n".join(
-        [
-            "xychart-beta",
-            '    title "Debt in developer-days"',
-            f"    x-axis [{labels}]",
-            f'    y-axis "Developer-days" 0 --> {ceiling:g}',
-            f"    bar [{values}]",
-            f"    line [{values}]",
-        ]
-    )
-
-
 # -- areas --------------------------------------------------------------------
 def _areas(result: ScanResult, current: Evaluation, previous: Month | None) -> list[AreaRow]:
     rows = []
@@ -455,14 +420,9 @@ def _areas(result: ScanResult, current: Evaluation, previous: Month | None) -> l
                 grade=entry["grade"] or "–",
                 trend=arrow,
                 sentence=_area_sentence(area, entry, result, current.settings.effort),
-                checked=True,
             )
         )
     return rows
-
-
-def _severity_counts(findings: list[Finding]) -> Counter:
-    return Counter(f.severity for f in findings)
 
 
 def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrides: dict[str, int]) -> str:
@@ -483,14 +443,14 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
     if area == "security":
         if not findings:
             return "The scanner found no risky code."
-        counts = _severity_counts(findings)
+        counts = Counter(f.severity for f in findings)
         parts = []
         for words, severities in (("serious", ("critical", "high")), ("moderate", ("medium",)), ("minor", ("low", "info"))):
             n = sum(counts[s] for s in severities)
             if n:
                 parts.append(f"{n:,} {words}")
         text = f"{join_words(parts)} {'issue' if len(findings) == 1 else 'issues'}."
-        serious = [f for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["high"]]
+        serious = [f for f in findings if severity_at_least(f.severity, "high")]
         if serious:
             fix = sum(effort_minutes(f, overrides) for f in serious)
             return f"{text} The serious ones take {effort_text(fix)} to fix."
@@ -659,26 +619,29 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
     if any(f.rule == "deps.no-lockfile" for f in findings):
         sentences.append("There is no lock file, so each install may get other versions.")
     view.dependency_sentences = sentences
-    rows = sorted(packages.items(), key=lambda kv: (-SEVERITY_RANK[kv[1]["worst"]], kv[0]))
+    rows = [
+        {
+            "name": name,
+            "version": version,
+            "severity": data["worst"],
+            "advisories": sorted(set(data["advisories"])),
+            "fixed": sorted(data["fixed"]),
+        }
+        for (name, version), data in sorted(packages.items(), key=lambda kv: (-SEVERITY_RANK[kv[1]["worst"]], kv[0]))
+    ]
+    # the appendix lists everything; the main report the first few, fixes shortened
+    view.dependencies_all = [
+        {**row, "advisories": ", ".join(row["advisories"]), "fixed": ", ".join(row["fixed"]) or "no fix yet"}
+        for row in rows[:APPENDIX_DEPENDENCIES]
+    ]
     view.vulnerable = [
         {
-            "name": name,
-            "version": version,
-            "severity": data["worst"],
-            "advisories": join_words(sorted(set(data["advisories"])), 3),
-            "fixed": join_words(sorted(data["fixed"]), 2) or "no fix yet",
+            "name": row["name"],
+            "version": row["version"],
+            "severity": row["severity"],
+            "fixed": join_words(row["fixed"], 2) or "no fix yet",
         }
-        for (name, version), data in rows[:5]
-    ]
-    view.dependencies_all = [
-        {
-            "name": name,
-            "version": version,
-            "severity": data["worst"],
-            "advisories": ", ".join(sorted(set(data["advisories"]))),
-            "fixed": ", ".join(sorted(data["fixed"])) or "no fix yet",
-        }
-        for (name, version), data in rows[:APPENDIX_DEPENDENCIES]
+        for row in rows[:VULNERABLE_SHOWN]
     ]
     view.dependencies_left_out = max(0, len(rows) - APPENDIX_DEPENDENCIES)
 
@@ -730,7 +693,6 @@ def _follow(view: ReportView, result: ScanResult, previous: Month | None, change
             "title": item.get("title", item.get("key", "")),
             "status": item["status"],
             "detail": f"{item['fixed']} of {item['total']} fixed" if item["status"] == "partly done" else "",
-            "horizon": item.get("horizon", 0),
         }
         for item in items
         if item.get("horizon") == WINDOWS[0] or item["status"] != "not done"
@@ -766,13 +728,12 @@ def _appendix(view: ReportView, result: ScanResult, settings: ScoringSettings) -
                 count=len(members),
                 effort=days_text(sum(effort_minutes(f, settings.effort) for f in members)),
                 examples=[_where(f) for f in members[:APPENDIX_EXAMPLES]],
-                plain=clip(finding_text(worst, worst.plain), 200),
             )
         )
     rows.sort(key=lambda r: (-SEVERITY_RANK[r.worst], -r.count, r.rule))
     view.rule_rows = rows[:APPENDIX_RULES]
     view.rules_left_out = max(0, len(rows) - APPENDIX_RULES)
-    serious = [f for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["medium"]]
+    serious = [f for f in result.findings if severity_at_least(f.severity, "medium")]
     serious.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line))
     view.serious = [
         {
@@ -851,6 +812,8 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
     exact_days = round(debt["minutes"] / MINUTES_PER_DAY, 6)
     sqale = ", ".join(f"{g} ≤ {limit * 100:g} %" for limit, g in SQALE_LIMITS) + ", E above"
     readiness = ", ".join(f"{g} ≥ {limit * 100:g} %" for limit, g in READINESS_LIMITS) + ", E below"
+    caps = ", ".join(f"{severity} {cap}" for severity, cap in SEVERITY_CAP.items() if cap != GRADES[0])
+    weighted = _weighted_readiness()
     lines = [
         f"Effort: each finding has an estimate in minutes (the check's own, or a default per rule; "
         f"settings in [tool.archreview.effort] override it). Debt is the sum: {debt['minutes']:,} minutes.",
@@ -862,17 +825,16 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         f"scales and are left out) ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} "
         f"{m['lines_basis']}: {percent(debt['ratio'])}.",
         f"Code grades (SQALE scale on the debt ratio): {sqale}.",
-        "Security and secrets: the worse of the ratio grade and the worst open finding "
-        "(critical E, high D, medium C, low B).",
-        f"Readiness: share of the checklist in place (present 1, partial ½, absent 0; backups, monitoring, "
-        f"error tracking, alerts and health checks count twice): {readiness}.",
+        f"Security and secrets: the worse of the ratio grade and the worst open finding ({caps}).",
+        f"Readiness: share of the checklist in place (present 1, partial ½, absent 0; {weighted}): {readiness}.",
         "Dependency risk: E with a critical known vulnerability, D with a high one, C with a medium one or when "
         "a quarter of the libraries are abandoned or far behind, B with low ones or any upkeep issue, else A.",
         "Overall: the ratio grade of the code's debt, but at most one grade better than the weakest area.",
-        "Trend: better or worse when the grade moved; with the same grade, when the debt moved by 10 % or more. "
-        "Earlier months are scored again with today's settings so that months compare.",
-        "Plan: findings are grouped into actions (at most 25 findings each, worst first), ordered by severity, "
-        "then area, then effort; up to four per 30 days. An action is done when none of its findings is still open.",
+        f"Trend: better or worse when the grade moved; with the same grade, when the debt moved by "
+        f"{TREND_STEADY * 100:g} % or more. Earlier months are scored again with today's settings so that months compare.",
+        f"Plan: findings are grouped into actions (at most {MAX_PER_ACTION} findings each, worst first), ordered by "
+        f"severity, then area, then effort; up to {number_word(PER_WINDOW)} per {WINDOWS[0]} days. An action is done "
+        "when none of its findings is still open.",
     ]
     if settings.effort:
         overrides = ", ".join(f"{k} = {v}" for k, v in sorted(settings.effort.items()))
@@ -882,5 +844,19 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
     return lines
 
 
+# how the method names the checklist items that weigh more (else READINESS_NAMES)
+_WEIGHTED_NAMES = {"alerting": "alerts"}
+_TIMES = {2: "twice"}
 
 
+def _weighted_readiness() -> str:
+    """``backups, monitoring, ... count twice``: the checklist items that weigh
+    more than 1, from READINESS_WEIGHTS."""
+    by_weight: dict[int, list[str]] = {}
+    for item, weight in READINESS_WEIGHTS.items():
+        name = _WEIGHTED_NAMES.get(item) or READINESS_NAMES.get(item, item.replace("_", " ")).lower()
+        by_weight.setdefault(weight, []).append(name)
+    return "; ".join(
+        f"{join_words(names, len(names))} count {_TIMES.get(weight, f'{weight:g} times')}"
+        for weight, names in sorted(by_weight.items(), reverse=True)
+    )

@@ -31,6 +31,7 @@ from typing import Any
 
 from ...fingerprints import fingerprint
 from ...model import Finding
+from ...wording import join_words
 from .resolve import ImportEdge
 from .structure import Cycle
 
@@ -49,21 +50,12 @@ def cycle_severity(cycle: Cycle) -> str:
     return "low" if cycle.kind == "import" else "info"
 
 
-def join_names(names: list[str], limit: int = 4) -> str:
-    shown = names[:limit]
-    if len(names) > limit:
-        return ", ".join(shown) + f" and {len(names) - limit} more"
-    if len(shown) == 1:
-        return shown[0]
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
 def cycle_plain(cycle: Cycle) -> str:
     names = cycle.members
     if cycle.kind == "deferred" and cycle.joined and len(cycle.joined) < len(names):
         many = len(cycle.joined) > 1
         if cycle.level == "package":
-            subject = f"The part{'s' if many else ''} {join_names(cycle.joined)}"
+            subject = f"The part{'s' if many else ''} {join_words(cycle.joined)}"
         else:
             subject = f"{len(cycle.joined)} more file{'s' if many else ''}"
         what = "parts" if cycle.level == "package" else "files"
@@ -74,7 +66,7 @@ def cycle_plain(cycle: Cycle) -> str:
     if cycle.level == "package":
         if cycle.kind == "deferred":
             return (
-                f"The parts {join_names(names)} still depend on each other: an import inside a function "
+                f"The parts {join_words(names)} still depend on each other: an import inside a function "
                 "hides the loop, but a change to one can still break the others."
             )
         if len(names) == 2:
@@ -83,7 +75,7 @@ def cycle_plain(cycle: Cycle) -> str:
                 "the other and neither can be changed or tested alone."
             )
         return (
-            f"The parts {join_names(names)} depend on each other in a loop, so a change to any of them "
+            f"The parts {join_words(names)} depend on each other in a loop, so a change to any of them "
             "can break the others and none can be changed or tested alone."
         )
     if cycle.kind == "deferred":
