@@ -25,9 +25,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .commands import FAIL_ON_LEVELS
+
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's cap on one step's job summary, in bytes
 FORMAT_FILES = {"markdown": "report.md", "html": "report.html", "sarif": "archreview.sarif", "json": "result.json"}
-GATE_LEVELS = ("critical", "high", "medium", "low", "info", "none")
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 PUSH_ATTEMPTS = 3
@@ -54,8 +55,8 @@ class Inputs:
         if not months_text.isdigit() or int(months_text) > 240:
             raise ActionError(f"months must be a whole number from 0 to 240 (got {months_text!r})")
         fail_on = (env.get("INPUT_FAIL_ON") or "none").strip().lower()
-        if fail_on not in GATE_LEVELS:
-            raise ActionError(f"fail-on must be one of {', '.join(GATE_LEVELS)} (got {fail_on!r})")
+        if fail_on not in FAIL_ON_LEVELS:
+            raise ActionError(f"fail-on must be one of {', '.join(FAIL_ON_LEVELS)} (got {fail_on!r})")
         formats = [f.strip().lower() for f in (env.get("INPUT_FORMATS") or "markdown").replace(",", " ").split()]
         unknown = [f for f in formats if f not in FORMAT_FILES]
         if unknown:
@@ -177,10 +178,13 @@ def review(env: dict[str, str]) -> int:
         gate_message = next((line for line in done.stderr.splitlines() if "gate failed" in line), "archreview: gate failed")
 
     saved = re.search(r"saved (\d{4}-\d{2}) to", done.stderr)
-    months = stored_months(folder)
-    if saved is None and not months:
-        raise ActionError(f"the scan saved no month in {folder}")
-    month = saved.group(1) if saved else months[-1]
+    if saved is not None:
+        month = saved.group(1)
+    else:
+        months = stored_months(folder)
+        if not months:
+            raise ActionError(f"the scan saved no month in {folder}")
+        month = months[-1]
     try:
         history_rel = folder.resolve().relative_to(workspace).as_posix()
     except ValueError:

@@ -83,7 +83,9 @@ def run_check(
                 outcome.base = str(stored_path)
                 base = stored.findings
                 base_rev = _commit_or_none(repo, stored.revision) or head
-                renames = {c.old_path: c.new_path for c in repo.staged_changes(base_rev) if c.status == "R" and c.new_path in targets}
+                # against HEAD: the staged changes listed above (every rename to a target is among them)
+                base_changes = changes if base_rev == head else repo.staged_changes(base_rev)
+                renames = {c.old_path: c.new_path for c in base_changes if c.status == "R" and c.new_path in targets}
             else:
                 based = [c for c in changes if c.old_oid is not None and c.old_mode != MODE_SUBMODULE and c.status in "MRCT"]
                 base = _findings(engine, _base_snapshot(repo, snapshot, targets, based), frozenset(c.old_path for c in based)) if based else []

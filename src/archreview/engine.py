@@ -142,15 +142,12 @@ class Engine:
         # cache lookups, grouped by key variant (see FileAnalyzer.cache_variant)
         phase = time.perf_counter()
         outputs: dict[str, dict[str, dict[str, Any]]] = {c[0].path: {} for c in candidates}
-        cache_keys: dict[tuple[str, str], str] = {}  # (analyzer, path) -> config key
+        self._cache_keys = {}
         for analyzer in self.file_analyzers:
-            settings = self.settings[analyzer.name]
             groups: dict[str, list[FileRef]] = {}
             for ref, role, wanted in candidates:
                 if analyzer.name in wanted:
-                    key = cache_config_key(self.config_hashes[analyzer.name], analyzer.cache_variant(ref.path, role, settings))
-                    cache_keys[(analyzer.name, ref.path)] = key
-                    groups.setdefault(key, []).append(ref)
+                    groups.setdefault(self._cache_key(analyzer, ref.path, role), []).append(ref)
             if self.cache is None:
                 continue
             for key, refs in groups.items():
@@ -159,7 +156,6 @@ class Engine:
                     if ref.blob in hits:
                         outputs[ref.path][analyzer.name] = hits[ref.blob]
                         stats.cache_hits += 1
-        self._cache_keys = cache_keys
         stats.phases["cache lookup"] = time.perf_counter() - phase
 
         tasks = []
@@ -174,12 +170,11 @@ class Engine:
         phase = time.perf_counter()
         file_skips: dict[str, str] = {}
         file_excludes: dict[str, str] = {}
-        file_lines: dict[str, int] = {}
         progress = Progress(len(tasks), self.options.progress)
         try:
             for result in self._analyse(tasks, snapshot, stats):
                 progress.advance()
-                self._absorb(result, outputs, file_skips, file_excludes, file_lines, stats)
+                self._absorb(result, outputs, file_skips, file_excludes, stats)
         finally:
             progress.close()
             if self.cache is not None:
@@ -196,6 +191,14 @@ class Engine:
         coverage.skipped.sort(key=lambda s: s.path)
         stats.wall = time.perf_counter() - started
         return result, stats
+
+    def _cache_key(self, analyzer, path: str, role: str) -> str:
+        """The cache's configuration key for ``analyzer`` on the file at
+        ``path``, remembered for storing its result (``_record``)."""
+        variant = analyzer.cache_variant(path, role, self.settings[analyzer.name])
+        key = cache_config_key(self.config_hashes[analyzer.name], variant)
+        self._cache_keys[(analyzer.name, path)] = key
+        return key
 
     # ------------------------------------------------------------------
     def _select(self, snapshot: Snapshot, coverage: Coverage) -> list[tuple[FileRef, str, tuple[str, ...]]]:
@@ -265,13 +268,7 @@ class Engine:
             for ref, role, wanted in self._select(snapshot, Coverage()):
                 if ref.blob is None:
                     continue
-                keys = []
-                for analyzer in self.file_analyzers:
-                    if analyzer.name in wanted:
-                        variant = analyzer.cache_variant(ref.path, role, self.settings[analyzer.name])
-                        key = cache_config_key(self.config_hashes[analyzer.name], variant)
-                        self._cache_keys[(analyzer.name, ref.path)] = key
-                        keys.append(key)
+                keys = [self._cache_key(a, ref.path, role) for a in self.file_analyzers if a.name in wanted]
                 units.setdefault((ref.blob, tuple(keys)), (ref, role, wanted, modules.get(ref.path, "")))
         stats.files_considered = len(units)
         wanted_blobs: dict[tuple[str, str], set[str]] = {}  # (analyzer, key) -> blobs
@@ -293,12 +290,10 @@ class Engine:
         stats.phases["select"] = time.perf_counter() - started
         phase = time.perf_counter()
         progress = Progress(len(tasks), self.options.progress)
-        scratch: dict[str, dict[str, dict[str, Any]]] = {}
         try:
             for result in self._analyse(tasks, snapshots[0], stats):
                 progress.advance()
-                self._absorb(result, scratch, {}, {}, {}, stats)
-                scratch.clear()
+                self._record(result, stats)
         finally:
             progress.close()
             self.cache.flush()
@@ -339,12 +334,24 @@ class Engine:
         except RuntimeError as exc:
             raise ArchreviewError(str(exc)) from exc
 
-    def _absorb(self, result: TaskResult, outputs, file_skips, file_excludes, file_lines, stats: ScanStats) -> None:
+    def _absorb(self, result: TaskResult, outputs, file_skips, file_excludes, stats: ScanStats) -> None:
+        """Take in one analysed file: its outputs, skip and exclusion, then
+        the statistics and the cache (``_record``)."""
         if result.skip:
             file_skips[result.path] = result.skip
         if result.exclude:
             file_excludes[result.path] = result.exclude
-        file_lines[result.path] = result.lines
+        per_file = outputs.setdefault(result.path, {})
+        for name, output in result.outputs.items():
+            per_file[name] = output
+        if result.exclude:
+            for name in self.settings:
+                per_file.setdefault(name, {"exclude": result.exclude})
+        self._record(result, stats)
+
+    def _record(self, result: TaskResult, stats: ScanStats) -> None:
+        """Count one analysed file's time in ``stats`` and store its outputs
+        in the cache."""
         for stage, seconds in result.timings.items():
             if stage != "wall":
                 stats.stage_cpu[stage] = stats.stage_cpu.get(stage, 0.0) + seconds
@@ -354,12 +361,6 @@ class Engine:
         if len(stats.slow_files) > 40:
             stats.slow_files.sort(key=lambda x: -x[1])
             del stats.slow_files[20:]
-        per_file = outputs.setdefault(result.path, {})
-        for name, output in result.outputs.items():
-            per_file[name] = output
-        if result.exclude:
-            for name in self.settings:
-                per_file.setdefault(name, {"exclude": result.exclude})
         if self.cache is not None and result.cacheable and result.blob:
             stored = dict(result.outputs)
             if result.exclude:

@@ -55,9 +55,9 @@ def safe_git_env(base: dict[str, str] | None = None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Change:
-    """One file of a diff between a commit and the index (``git diff-index
-    --cached -M --raw``). ``old_path``/``old_oid`` are None for an added file,
-    ``new_path``/``new_oid`` None for a deleted one."""
+    """One file of a diff in git's raw format (``--raw -z``: ``git diff-index
+    --cached -M``, ``git diff``, ``git diff-tree``). ``old_path``/``old_oid``
+    are None for an added file, ``new_path``/``new_oid`` None for a deleted one."""
 
     status: str  # A added, M modified, R renamed, C copied, D deleted, T type changed
     old_path: str | None
@@ -73,6 +73,46 @@ EMPTY_TREES = {
     "sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
     "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
 }
+
+
+def parse_raw_diff(text: str) -> list[Change]:
+    """The records of a diff in git's raw format with NUL-separated fields
+    (``--raw -z --no-abbrev``): ``:old_mode new_mode old_oid new_oid status``,
+    then the path - or, for a rename or copy (R, C), the old and the new
+    path. A record that is cut short or malformed is left out."""
+    tokens = text.split("\0")
+    changes = []
+    i = 0
+    while i + 1 < len(tokens):
+        meta = tokens[i].lstrip("\n")
+        if not meta.startswith(":"):
+            i += 1
+            continue
+        fields = meta[1:].split()
+        kind = fields[4][:1] if len(fields) >= 5 else ""
+        if kind and kind in "RC":
+            if i + 2 >= len(tokens):
+                break
+            old_path, new_path = tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            old_path = new_path = tokens[i + 1]
+            i += 2
+        if not kind:
+            continue
+        old_mode, new_mode, old_oid, new_oid = fields[:4]
+        changes.append(
+            Change(
+                status=kind,
+                old_path=None if kind == "A" else old_path,
+                new_path=None if kind == "D" else new_path,
+                old_oid=None if old_oid in _NULL_OID or kind == "A" else old_oid,
+                new_oid=None if new_oid in _NULL_OID or kind == "D" else new_oid,
+                old_mode=old_mode,
+                new_mode=new_mode,
+            )
+        )
+    return changes
 
 
 @dataclass(frozen=True)
@@ -175,43 +215,13 @@ class GitRepo:
             entries[path] = TreeEntry(path, mode, kind, oid)
         return list(entries.values())
 
-    def staged_changes(self, base: str | None, paths: list[str] | None = None) -> list[Change]:
+    def staged_changes(self, base: str | None) -> list[Change]:
         """What the index changes compared with commit ``base`` (None: the
         empty tree, for a repository with no commits yet), renames detected.
         The index is ``$GIT_INDEX_FILE`` when set (``git commit -a`` and
         partial commits run hooks on a temporary index)."""
         args = ["--cached", "-M", "-z", "--raw", "--no-abbrev", "--ignore-submodules=none", base or self.empty_tree()]
-        if paths is not None:
-            args += ["--", *paths]
-        out = self._run_in_worktree("diff-index", *args)
-        fields = out.split("\0")
-        changes = []
-        i = 0
-        while i < len(fields):
-            meta = fields[i]
-            if not meta.startswith(":"):
-                i += 1
-                continue
-            old_mode, new_mode, old_oid, new_oid, status = meta[1:].split()
-            kind = status[0]
-            if kind in "RC":
-                old_path, new_path = fields[i + 1], fields[i + 2]
-                i += 3
-            else:
-                old_path = new_path = fields[i + 1]
-                i += 2
-            changes.append(
-                Change(
-                    status=kind,
-                    old_path=None if kind == "A" else old_path,
-                    new_path=None if kind == "D" else new_path,
-                    old_oid=None if old_oid in _NULL_OID or kind == "A" else old_oid,
-                    new_oid=None if new_oid in _NULL_OID or kind == "D" else new_oid,
-                    old_mode=old_mode,
-                    new_mode=new_mode,
-                )
-            )
-        return changes
+        return parse_raw_diff(self._run_in_worktree("diff-index", *args))
 
     def empty_tree(self) -> str:
         """Id of the empty tree in this repository's hash function."""
@@ -290,7 +300,7 @@ class GitRepo:
         commit = self.resolve(rev)
         proc = self.run("rev-list", "--first-parent", "--format=%H %ct", "--no-commit-header", commit)
         if proc.returncode != 0:
-            raise RepositoryError(f"cannot list the history of {rev!r}: {_first_line(proc.stderr)}")
+            raise RepositoryError(f"cannot list the history of {rev!r}: {first_line(proc.stderr)}")
         chain = []
         for line in proc.stdout.decode("ascii", "replace").splitlines():
             parts = line.split()
@@ -307,24 +317,11 @@ class GitRepo:
     def renames(self, old: str, new: str) -> dict[str, str]:
         """Paths git's rename detection sees as moved between two revisions
         (``git diff -M``), old path -> new path."""
-        proc = self.run("diff", "-M", "--name-status", "-z", "--no-ext-diff", "--no-textconv", old, new, "--")
+        proc = self.run("diff", "-M", "--raw", "-z", "--no-abbrev", "--no-ext-diff", "--no-textconv", old, new, "--")
         if proc.returncode != 0:
-            raise RepositoryError(f"cannot compare {old[:12]} with {new[:12]}: {_first_line(proc.stderr)}")
-        fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-        moved: dict[str, str] = {}
-        i = 0
-        while i < len(fields):
-            status = fields[i]
-            if not status:
-                i += 1
-                continue
-            if status[0] in "RC":
-                if status[0] == "R" and i + 2 < len(fields):
-                    moved[fields[i + 1]] = fields[i + 2]
-                i += 3
-            else:
-                i += 2
-        return moved
+            raise RepositoryError(f"cannot compare {old[:12]} with {new[:12]}: {first_line(proc.stderr)}")
+        changes = parse_raw_diff(proc.stdout.decode("utf-8", "surrogateescape"))
+        return {c.old_path: c.new_path for c in changes if c.status == "R"}
 
     # -- blobs -----------------------------------------------------------
     def read_blob(self, oid: str) -> bytes | None:
@@ -467,7 +464,8 @@ def _stop(proc: subprocess.Popen) -> None:
             pass
 
 
-def _first_line(stderr: bytes) -> str:
+def first_line(stderr: bytes) -> str:
+    """The first line of a failed git command's error output."""
     text = stderr.decode("utf-8", "replace").strip()
     return text.splitlines()[0] if text else "git failed"
 

@@ -25,13 +25,13 @@ from pathlib import Path
 
 import yaml
 
+from .config import CONFIG_FILE, tomllib
 from .errors import ArchreviewError
 from .output import write_atomic
 from .resources import examples_dir
 
 PLACEHOLDER = "your-org/archreview@REPLACE-WITH-A-COMMIT-SHA"
 HOOK_ID = "archreview-check"
-CONFIG_FILE = ".archreview.toml"
 WORKFLOW_FILE = ".github/workflows/archreview.yml"
 PRECOMMIT_FILE = ".pre-commit-config.yaml"
 _SOURCE = re.compile(r"^(?P<repository>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)@(?P<rev>[A-Za-z0-9._/-]+)$")
@@ -197,7 +197,9 @@ def _indent(block: str, prefix: str) -> str:
 
 # -- the command ----------------------------------------------------------------
 def init_repository(path: str | Path, *, force: bool = False, source: Source | None = None) -> list[Written]:
-    """Write the three files into the repository at ``path``."""
+    """Write the three files into the repository at ``path``. ``source``:
+    archreview's GitHub repository and commit (None: not known, so the
+    workflow gets a placeholder and the hook runs the installed archreview)."""
     from .gitrepo import GitRepo, is_git_repository
 
     folder = Path(path).resolve()
@@ -213,7 +215,6 @@ def init_repository(path: str | Path, *, force: bool = False, source: Source | N
         finally:
             repo.close()
     subfolder = "" if folder == top else folder.relative_to(top).as_posix()
-    source = source or installed_source()
     done = [
         _write_config(folder, top, force),
         _write_file(top, WORKFLOW_FILE, workflow_text(source, subfolder), force),
@@ -226,8 +227,6 @@ def _write_config(folder: Path, top: Path, force: bool) -> Written:
     rel = (folder / CONFIG_FILE).relative_to(top).as_posix()
     pyproject = folder / "pyproject.toml"
     if not (folder / CONFIG_FILE).exists() and pyproject.is_file():
-        from .config import tomllib
-
         try:
             configured = "archreview" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError):

@@ -57,8 +57,12 @@ def run_scan(
     options: ScanOptions | None = None,
     offline: bool = False,
     advisory_db: str | Path | None = None,
+    snapshot: Snapshot | None = None,
 ) -> tuple[ScanResult, ScanStats, Config]:
-    snapshot = open_snapshot(path, rev=rev, worktree=worktree)
+    """``snapshot``: one the caller has already opened (then ``path``, ``rev``
+    and ``worktree`` are not used to open another)."""
+    if snapshot is None:
+        snapshot = open_snapshot(path, rev=rev, worktree=worktree)
     config = config or config_for(snapshot, config_path)
     options = options or ScanOptions()
     options.jobs = jobs or options.jobs

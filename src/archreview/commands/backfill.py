@@ -153,10 +153,14 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
     memo = Memo()
     secrets_memo = HistoryMemo()
     results = {}
-    for commit in commits:
+    for commit, snapshot in zip(commits, snapshots):
         started = time.perf_counter()
         result, stats, config = run_scan(
-            path, rev=commit, config=config, options=ScanOptions(extra={MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo}), **settings
+            path,
+            snapshot=snapshot,
+            config=config,
+            options=ScanOptions(extra={MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo}),
+            **settings,
         )
         results[commit] = (result, stats, time.perf_counter() - started)
     return results
@@ -177,7 +181,6 @@ def _store_month(path: str, folder: Path, stored, outcome: MonthOutcome, scanned
     carried = outcome.status == "carried forward"
     outcome.seconds = seconds
     result.coverage.notes.extend(n for n in stored.notes() if n not in result.coverage.notes)
-    result.sections["history"] = history.header(outcome.month, carried)
     add_delta(result, outcome.month, stored, path, carried_forward=carried)
     delta = result.sections.get("delta")
     if delta:

@@ -26,7 +26,7 @@ def check(files, fail_on, baseline, use_history, config_path, no_cache, cache_di
     on findings that are new since HEAD. Prints one line per new finding
     (path:line: rule: why it matters) and nothing when all is well."""
     from ..check import run_check
-    from ..errors import ArchreviewError
+    from ..errors import EXIT_GATE_FAILED, EXIT_OK, ArchreviewError
 
     if baseline and use_history:
         raise ArchreviewError("--baseline and --history both name the base; give one")
@@ -44,4 +44,4 @@ def check(files, fail_on, baseline, use_history, config_path, no_cache, cache_di
     )
     for finding in sorted(outcome.failures, key=lambda f: (f.path, f.line, f.rule)):
         click.echo(finding_line(finding))
-    return 1 if outcome.failures else 0
+    return EXIT_GATE_FAILED if outcome.failures else EXIT_OK

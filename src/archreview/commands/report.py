@@ -55,16 +55,10 @@ def report(source, month, fmt, output, config_path) -> None:
     result.coverage.notes.extend(n for n in stored.notes() if n not in result.coverage.notes)
     # compare again with what is stored now (an earlier month may have been rescanned since)
     result.sections.pop("delta", None)
-    add_delta(result, entry.month, stored, _repository_of(folder), carried_forward=entry.carried_forward)
+    add_delta(result, entry.month, stored, folder, carried_forward=entry.carried_forward)
     config = load_config(_work_tree_of(folder), None, config_path)
     earlier = [e.result for e in stored.entries if e.month < entry.month]
     write_output(render(fmt, result, RenderContext(config=config, history=earlier)), output)
-
-
-def _repository_of(folder: Path) -> Path | None:
-    from ..gitrepo import is_git_repository
-
-    return folder if folder.is_dir() and is_git_repository(folder) else None
 
 
 def _work_tree_of(folder: Path) -> Path | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import ArchreviewError
+from ..errors import EXIT_GATE_FAILED, EXIT_OK, ArchreviewError
 from ..output import write_output
 from . import FAIL_ON_LEVELS
 from .options import format_option, history_dir_option, scan_options
@@ -78,8 +78,8 @@ def scan(path, rev, worktree, fmt, output, scan_settings, profile, save, history
         failed = scan_gate(result, config, path, fail_on, baseline)
         if failed:
             click.echo(f"archreview: {failed}", err=True)
-            return 1
-    return 0
+            return EXIT_GATE_FAILED
+    return EXIT_OK
 
 
 def _compare_and_save(path: str, result, store: Path, month: str | None, save: bool) -> list:

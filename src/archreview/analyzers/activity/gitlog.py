@@ -26,7 +26,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ...gitrepo import GitRepo
+from ...gitrepo import GitRepo, first_line, parse_raw_diff
 from ...selection import PYTHON_SUFFIXES
 
 #: cache namespace; bump the number when the parsed form or the git options change
@@ -108,7 +108,7 @@ def _list(repo: GitRepo, revision: str) -> list[Commit]:
         "--",
     )
     if proc.returncode != 0:
-        raise RuntimeError(_first_line(proc.stderr))
+        raise RuntimeError(first_line(proc.stderr))
     commits = []
     for record in proc.stdout.decode("utf-8", "replace").split("\0"):
         parts = record.strip("\n").split("\x1f")
@@ -200,7 +200,7 @@ def _read_chunk(repo: GitRepo, chunk: list[str]) -> dict[str, list[list]]:
                 found.setdefault(cid, [])
             return found
         if not _object_missing(proc.stderr):
-            raise RuntimeError(f"git log --numstat failed: {_first_line(proc.stderr)}")
+            raise RuntimeError(f"git log --numstat failed: {first_line(proc.stderr)}")
         # git stopped inside the last commit it began to print (or before the first)
         culprit = order[-1] if order else pending[0]
         position = pending.index(culprit) if culprit in pending else 0
@@ -262,15 +262,15 @@ def _read_one(repo: GitRepo, commit_id: str) -> list[list]:
             commit_id, "--", *PATHSPEC,
         )
         if proc.returncode == 0:
-            entries = _parse_raw(proc.stdout.decode("utf-8", "surrogateescape"))
+            entries = _entries(proc.stdout.decode("utf-8", "surrogateescape"))
             break
     if entries is None:
         return []
-    oids = [oid for _path, _old_path, old, new in entries for oid in (old, new) if oid.strip("0")]
+    oids = [oid for _path, _old_path, old, new in entries for oid in (old, new) if oid]
     sizes = repo.object_sizes(oids)
 
-    def readable(old: str, new: str) -> bool:
-        return all(sizes.get(o) is not None for o in (old, new) if o.strip("0"))
+    def readable(old: str | None, new: str | None) -> bool:
+        return all(sizes.get(o) is not None for o in (old, new) if o)
 
     changes: list[list] = []
     counted = [(path, old_path) for path, old_path, old, new in entries if readable(old, new)]
@@ -291,35 +291,15 @@ def _read_one(repo: GitRepo, commit_id: str) -> list[list]:
     return changes
 
 
-def _parse_raw(text: str) -> list[tuple[str, str | None, str, str]]:
-    """``diff-tree --raw -z`` records: (path, old path of a rename or None,
-    old blob, new blob)."""
-    tokens = text.split("\0")
-    entries = []
-    i = 0
-    while i + 1 < len(tokens):
-        meta = tokens[i].lstrip("\n")
-        if not meta.startswith(":"):
-            i += 1
-            continue
-        fields = meta[1:].split()
-        if len(fields) >= 5 and fields[4][:1] in "RC" and i + 2 < len(tokens):
-            old_path, path = tokens[i + 1], tokens[i + 2]
-            i += 3
-            entries.append((path, old_path if fields[4][0] == "R" else None, fields[2], fields[3]))
-            continue
-        path = tokens[i + 1]
-        i += 2
-        if len(fields) >= 5:
-            entries.append((path, None, fields[2], fields[3]))
-    return entries
+def _entries(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """``diff-tree --raw -z`` records: (path, old path of a rename - not of a
+    copy - or None, old blob, new blob; None for the side that does not exist)."""
+    return [
+        (c.new_path or c.old_path, c.old_path if c.status == "R" else None, c.old_oid, c.new_oid)
+        for c in parse_raw_diff(text)
+    ]
 
 
 def _object_missing(stderr: bytes) -> bool:
     text = stderr.decode("utf-8", "replace").lower()
     return "unable to read" in text or "could not read" in text or "missing" in text
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "git log failed"
