@@ -138,15 +138,15 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         raise ConfigError(f"{source}: unknown setting {unknown[0]!r}")
     config = Config(source=source, raw=dict(data))
     if "exclude" in data:
-        config.excludes = [(p, p) for p in _string_list(data, "exclude", source)]
+        config.excludes = [(p, p) for p in string_list(data, "exclude", source)]
     else:
         config.excludes = default_excludes()
-    config.excludes += [(p, p) for p in _string_list(data, "extend_exclude", source)]
+    config.excludes += [(p, p) for p in string_list(data, "extend_exclude", source)]
     if "tests" in data:
-        config.tests = _string_list(data, "tests", source)
-    config.max_file_size = _number(data, "max_file_size", DEFAULT_MAX_FILE_SIZE, source, int)
-    config.file_time_budget = _number(data, "file_time_budget", DEFAULT_FILE_TIME_BUDGET, source, float)
-    config.jobs = _number(data, "jobs", 0, source, int)
+        config.tests = string_list(data, "tests", source)
+    config.max_file_size = number(data, "max_file_size", DEFAULT_MAX_FILE_SIZE, source, int)
+    config.file_time_budget = number(data, "file_time_budget", DEFAULT_FILE_TIME_BUDGET, source, float)
+    config.jobs = number(data, "jobs", 0, source, int)
     cache_dir = data.get("cache_dir")
     if cache_dir is not None and not isinstance(cache_dir, str):
         raise ConfigError(f"{source}: cache_dir must be a string")
@@ -154,14 +154,16 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     return config
 
 
-def _string_list(data: dict[str, Any], key: str, source: str) -> list[str]:
+def string_list(data: dict[str, Any], key: str, source: str) -> list[str]:
+    """``data[key]`` (default: empty) checked to be a list of strings."""
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{source}: {key} must be a list of strings")
     return list(value)
 
 
-def _number(data: dict[str, Any], key: str, default: Any, source: str, kind: type) -> Any:
+def number(data: dict[str, Any], key: str, default: Any, source: str, kind: type) -> Any:
+    """``data[key]`` (or ``default``) checked to be a non-negative number, as ``kind``."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigError(f"{source}: {key} must be a non-negative number")

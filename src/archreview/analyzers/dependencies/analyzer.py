@@ -50,10 +50,11 @@ class DependenciesAnalyzer(RepoAnalyzer):
         coverage = lock_coverage(files)
         rows = []
         for path, parsed in files.items():
+            covered = coverage.covered(path)
+            locked_names = coverage.locked_names.get(path, set())
+            lockfiles = tuple(coverage.covering.get(path, ()))
             for entry in parsed.entries:
-                covered = coverage.covered(path)
-                locked = entry.pinned or (covered and entry.name in coverage.locked_names.get(path, set()))
-                lockfiles = tuple(coverage.covering.get(path, ()))
+                locked = entry.pinned or (covered and entry.name in locked_names)
                 rows.append(Row(entry=entry, locked=locked, covered=covered, lockfiles=lockfiles))
         rows.sort(key=lambda r: (r.entry.source_file, r.entry.line, r.entry.name))
 
@@ -138,7 +139,9 @@ class DependenciesAnalyzer(RepoAnalyzer):
         for row in rows:
             summary = lookup.summaries.get(row.entry.name)
             if summary is not None:
-                row.stale = staleness(summary, row.entry.version if row.entry.pinned else None, row.entry.allowed)
+                # newest_allowed is only read for unpinned rows (see _audit)
+                pinned = row.entry.pinned
+                row.stale = staleness(summary, row.entry.version if pinned else None, () if pinned else row.entry.allowed)
         if lookup.unknown:
             out.notes.append(
                 f"dependencies: latest version, release dates and yanked status are unknown for "
@@ -243,12 +246,15 @@ def _askable(row: Row, location: IndexLocation) -> bool:
 
 
 def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
+    folders = {path: project_folder(path) for path in {r.entry.source_file for r in rows}}
     groups: dict[str, list[Row]] = {}
+    # the folders where a product (main) dependency is pinned or locked
+    pinned_main = {folders[r.entry.source_file] for r in rows if r.entry.group == "main" and (r.locked or r.entry.pinned)}
     for row in rows:
         entry = row.entry
         if entry.kind == KIND_LOCK or entry.pinned or entry.direct or row.covered:
             continue
-        groups.setdefault(project_folder(entry.source_file), []).append(row)
+        groups.setdefault(folders[entry.source_file], []).append(row)
     projects = []
     for folder, members in sorted(groups.items()):
         main = min(
@@ -261,7 +267,7 @@ def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
         )
         packaged = all(files[r.entry.source_file].packaged for r in members)
         optional = all(r.entry.group != "main" for r in members)
-        if optional and any(r.entry.group == "main" and (r.locked or r.entry.pinned) for r in rows if project_folder(r.entry.source_file) == folder):
+        if optional and folder in pinned_main:
             # only development/test/docs tools float while the product's own
             # dependencies are pinned: their "unpinned" notes say enough
             continue

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from ...model import Skipped
 from .model import ParsedFile
+from .sources import SOURCES
 from .sources.interface import basename
 from .sources.requirements import RequirementsSource
 
-LOCK_FORMATS = {"poetry.lock", "uv.lock", "Pipfile.lock", "pylock"}
+LOCK_FORMATS = {source.format for source in SOURCES if source.lock}
 _REQUIREMENT_FOLDERS = {"requirements", "reqs", "requirements.d"}
 
 

@@ -55,13 +55,3 @@ def upgrade(current: str | None, target: str | None) -> Effort:
     if old_release[1] != new_release[1]:
         return Effort(MINOR_MINUTES, "a minor-version upgrade", "minor")
     return Effort(PATCH_MINUTES, "a patch-version bump", "patch")
-
-
-def describe_minutes(minutes: int) -> str:
-    if minutes < 60:
-        return f"about {minutes} minutes"
-    if minutes < 480:
-        hours = round(minutes / 60)
-        return f"about {hours} hour{'s' if hours != 1 else ''}"
-    days = round(minutes / 480, 1)
-    return f"about {days:g} day{'s' if days != 1 else ''}"

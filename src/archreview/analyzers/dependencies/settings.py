@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...config import number, string_list
 from ...errors import ConfigError
 from ...model import SEVERITIES
 
@@ -80,10 +81,7 @@ class DependencySettings:
             ("max_bytes", int),
         ):
             if key in data:
-                value = data[key]
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                    raise ConfigError(f"{where}: {key} must be a non-negative number")
-                values[key] = kind(value)
+                values[key] = number(data, key, None, where, kind)
         if values.get("concurrency") == 0:
             raise ConfigError(f"{where}: concurrency must be at least 1")
         if "vulnerability_service" in data:
@@ -96,10 +94,7 @@ class DependencySettings:
             values["default_severity"] = data["default_severity"]
         for key in ("ignore_vulns", "exclude"):
             if key in data:
-                value = data[key]
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise ConfigError(f"{where}: {key} must be a list of strings")
-                values[key] = tuple(value)
+                values[key] = tuple(string_list(data, key, where))
         return cls(**values)
 
     @property

@@ -46,16 +46,25 @@ def _when(text: str | None) -> datetime | None:
         return None
 
 
-def allows(allowed: tuple[str, ...], version: Version) -> bool:
+def specifier_sets(allowed: tuple[str, ...]) -> list[SpecifierSet] | None:
+    """The ranges of ``allowed`` parsed once: ``None`` when there are none
+    (everything is allowed); a range that does not parse allows nothing."""
     if not allowed:
-        return True
+        return None
+    sets = []
     for text in allowed:
         try:
-            if SpecifierSet(text).contains(version, prereleases=False):
-                return True
+            sets.append(SpecifierSet(text))
         except InvalidSpecifier:
             continue
-    return False
+    return sets
+
+
+def allows(sets: list[SpecifierSet] | None, version: Version) -> bool:
+    """Whether any range from :func:`specifier_sets` allows ``version``."""
+    if sets is None:
+        return True
+    return any(s.contains(version, prereleases=False) for s in sets)
 
 
 def staleness(summary: dict[str, Any], version: str | None, allowed: tuple[str, ...] = ()) -> Staleness:
@@ -75,7 +84,8 @@ def staleness(summary: dict[str, Any], version: str | None, allowed: tuple[str, 
     uploads = [r[2] for r in releases if r[2] is not None]
     if uploads:
         out.last_release = max(uploads).date().isoformat()
-    allowed_finals = [r for r in finals if allows(allowed, r[0])]
+    sets = specifier_sets(allowed)
+    allowed_finals = [r for r in finals if allows(sets, r[0])]
     if allowed_finals:
         out.newest_allowed = max(allowed_finals, key=lambda r: r[0])[1]
     pinned = parse_version(version) if version else None

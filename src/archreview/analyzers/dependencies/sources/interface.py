@@ -18,10 +18,10 @@ from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from ..model import KIND_MANIFEST, Declared, ParsedFile
+from ..model import Declared, ParsedFile
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,6 +45,9 @@ class DependencySource(ABC):
     format: ClassVar[str]
     #: the file name of this format, when it has exactly one
     filename: ClassVar[str | None] = None
+    #: a lockfile format: every file of it that can be read pins what it lists
+    #: (a requirements file counts as one only when it pins everything)
+    lock: ClassVar[bool] = False
 
     def matches(self, path: str) -> bool:
         """Whether a repository path is a file of this format (by its name)."""
@@ -58,8 +61,6 @@ class DependencySource(ABC):
 
 class TomlSource(DependencySource):
     """A TOML format: the document is parsed here, read by ``read``."""
-
-    lock: ClassVar[bool] = False
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         parsed = ParsedFile(path=path, format=self.format, lock=self.lock)
@@ -141,56 +142,45 @@ def pinned_version(specifier: SpecifierSet) -> str | None:
     return None
 
 
-def specifier_strings(specifier: str) -> tuple[str, ...]:
-    return (specifier,) if specifier else ()
-
-
-def declared_from_requirement(
-    text: str,
+def declared_from_specifier(
+    name: str,
+    spec: str,
+    specifier: SpecifierSet,
     source_file: str,
     *,
     line: int = 0,
     group: str = "main",
-    kind: str = KIND_MANIFEST,
+    marker: str | None = None,
+    index_host: str | None = None,
 ) -> Declared:
+    """A manifest's package-index dependency: ``spec`` as written ("" for any
+    version) and ``specifier``, the same parsed."""
+    return Declared(
+        name=canonicalize_name(name),
+        spec=spec,
+        source_file=source_file,
+        line=line,
+        version=pinned_version(specifier),
+        group=group,
+        marker=marker,
+        allowed=(spec,) if spec else (),
+        index_host=index_host,
+    )
+
+
+def declared_from_requirement(text: str, source_file: str, *, line: int = 0, group: str = "main") -> Declared:
     """One PEP 508 string as a :class:`Declared`; raises BadFile with a short reason."""
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
         raise BadFile(f"not a valid requirement ({first_line(str(exc))})") from exc
     marker = str(req.marker) if req.marker else None
-    name = canonicalize_name(req.name)
     if req.url:
-        return Declared(
-            name=name,
-            spec=f"@ {redact_url(req.url)}",
-            source_file=source_file,
-            line=line,
-            kind=kind,
-            group=group,
-            marker=marker,
-            direct=True,
-        )
-    spec = str(req.specifier)
-    return Declared(
-        name=name,
-        spec=spec,
-        source_file=source_file,
-        line=line,
-        version=pinned_version(req.specifier),
-        kind=kind,
-        group=group,
-        marker=marker,
-        allowed=specifier_strings(spec),
+        spec = f"@ {redact_url(req.url)}"
+        return Declared(canonicalize_name(req.name), spec, source_file, line, group=group, marker=marker, direct=True)
+    return declared_from_specifier(
+        req.name, str(req.specifier), req.specifier, source_file, line=line, group=group, marker=marker
     )
-
-
-def valid_specifier(text: str) -> bool:
-    try:
-        SpecifierSet(text)
-    except InvalidSpecifier:
-        return False
-    return True
 
 
 class LineFinder:

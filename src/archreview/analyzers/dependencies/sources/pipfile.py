@@ -3,7 +3,7 @@ categories, and ``[[source]]`` package indexes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -13,17 +13,39 @@ from ..model import Declared, ParsedFile
 from .interface import (
     LineFinder,
     TomlSource,
-    pinned_version,
+    declared_from_specifier,
     redact_url,
     summarise_problems,
     url_host,
 )
 
 NOT_CATEGORIES = {"source", "requires", "pipenv", "scripts", "_meta"}
+#: what :func:`location` says of a package that is not installed from a package index
+DIRECT, LOCAL = "direct", "local"
 
 
 def category_group(category: str) -> str:
     return {"packages": "main", "default": "main", "dev-packages": "dev", "develop": "dev"}.get(category, category)
+
+
+def categories(data: dict[str, Any]) -> Iterator[tuple[str, str, dict]]:
+    """``(category, group, table)`` for each package category of a Pipfile
+    or Pipfile.lock."""
+    for category, table in data.items():
+        if category in NOT_CATEGORIES or not isinstance(table, dict):
+            continue
+        yield category, category_group(category), table
+
+
+def location(value: dict[str, Any]) -> tuple[str, str] | None:
+    """``(DIRECT, redacted URL)`` for a VCS or remote-file package, ``(LOCAL,
+    "")`` for a local path or file (the project's own code), None for a
+    package from a package index."""
+    if "git" in value or ("file" in value and "://" in str(value["file"])):
+        return DIRECT, redact_url(str(value.get("git") or value.get("file")))
+    if "path" in value or "file" in value:
+        return LOCAL, ""
+    return None
 
 
 def source_hosts(sources: Any) -> tuple[dict[str, str], str | None]:
@@ -48,24 +70,21 @@ class PipfileSource(TomlSource):
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []
         local = 0
-        for category, table in data.items():
-            if category in NOT_CATEGORIES or not isinstance(table, dict):
-                continue
+        for category, group, table in categories(data):
             start = lines.find(f"[{category}]")
-            group = category_group(category)
             for name, value in table.items():
                 line = lines.key(name, start)
                 spec = value if isinstance(value, str) else None
                 marker = None
                 host = default_host
                 if isinstance(value, dict):
-                    if "git" in value or ("file" in value and "://" in str(value["file"])):
-                        location = redact_url(str(value.get("git") or value.get("file")))
+                    where = location(value)
+                    if where is not None and where[0] == DIRECT:
                         parsed.entries.append(
-                            Declared(canonicalize_name(name), location, path, line, group=group, direct=True)
+                            Declared(canonicalize_name(name), where[1], path, line, group=group, direct=True)
                         )
                         continue
-                    if "path" in value or "file" in value:
+                    if where is not None:
                         local += 1
                         continue
                     spec = str(value.get("version", "*"))
@@ -81,15 +100,14 @@ class PipfileSource(TomlSource):
                     problems.append((line, f"{name}: {spec!r} is not a version specifier"))
                     continue
                 parsed.entries.append(
-                    Declared(
-                        name=canonicalize_name(name),
-                        spec=spec,
-                        source_file=path,
+                    declared_from_specifier(
+                        name,
+                        spec,
+                        specifier,
+                        path,
                         line=line,
-                        version=pinned_version(specifier),
                         group=group,
                         marker=marker if isinstance(marker, str) else None,
-                        allowed=(spec,) if spec else (),
                         index_host=host,
                     )
                 )

@@ -12,21 +12,20 @@ from .interface import (
     LineFinder,
     SourceContext,
     first_line,
-    redact_url,
     summarise_problems,
     unreadable,
 )
 from .lockfiles import direct_entry, locked_entry
-from .pipfile import NOT_CATEGORIES, category_group, source_hosts
+from .pipfile import DIRECT, categories, location, source_hosts
 
 
 class PipfileLockSource(DependencySource):
     format = "Pipfile.lock"
-
     filename = "Pipfile.lock"
+    lock = True
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
-        parsed = ParsedFile(path=path, format=self.format, lock=True)
+        parsed = ParsedFile(path=path, format=self.format, lock=self.lock)
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -36,22 +35,18 @@ class PipfileLockSource(DependencySource):
         hosts, default_host = source_hosts(data["_meta"].get("sources"))
         lines = LineFinder(text)
         problems: list[tuple[int, str]] = []
-        for category, table in data.items():
-            if category in NOT_CATEGORIES or not isinstance(table, dict):
-                continue
+        for category, group, table in categories(data):
             start = lines.find(f'"{category}": {{')
-            group = category_group(category)
             for name, value in table.items():
                 line = lines.find(f'"{name}": {{', start=start)
                 if not isinstance(value, dict):
                     problems.append((line, f"{name}: unreadable entry"))
                     continue
-                if "git" in value or ("file" in value and "://" in str(value["file"])):
-                    parsed.entries.append(
-                        direct_entry(name, redact_url(str(value.get("git") or value.get("file"))), path, line)
-                    )
+                where = location(value)
+                if where is not None and where[0] == DIRECT:
+                    parsed.entries.append(direct_entry(name, where[1], path, line))
                     continue
-                if "path" in value or "file" in value:
+                if where is not None:
                     continue  # the project's own code or a local folder
                 version = str(value.get("version", ""))
                 if not version.startswith("=="):

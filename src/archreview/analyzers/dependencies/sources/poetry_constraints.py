@@ -80,9 +80,10 @@ def _tilde(version: str) -> list[str] | None:
     return [f">={version}", f"<{'.'.join(map(str, upper))}"]
 
 
-def pinned(constraint: str) -> str | None:
-    """The exact version a Poetry constraint pins (``1.2.3`` or ``==1.2.3``)."""
-    alternatives = to_pep440(constraint)
+def pinned(alternatives: tuple[str, ...] | None) -> str | None:
+    """The exact version a Poetry constraint pins (``1.2.3`` or ``==1.2.3``),
+    given what :func:`to_pep440` made of it: a single ``==`` without
+    wildcard (``===`` is not a pin)."""
     if not alternatives or len(alternatives) != 1 or "," in alternatives[0]:
         return None
     spec = alternatives[0]

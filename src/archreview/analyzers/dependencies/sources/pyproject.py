@@ -158,8 +158,8 @@ class _Reader:
             if option.get("source") in sources:
                 index_host = sources[option["source"]]
         allowed: list[str] = []
-        for constraint in constraints:
-            converted = poetry_constraints.to_pep440(constraint)
+        conversions = [poetry_constraints.to_pep440(c) for c in constraints]
+        for constraint, converted in zip(constraints, conversions):
             if converted is None:
                 self.problems.append((line, f"{name}: constraint {constraint!r} is not a Poetry version constraint"))
                 return None
@@ -167,7 +167,7 @@ class _Reader:
                 allowed = []
                 break
             allowed.extend(converted)
-        pins = {poetry_constraints.pinned(c) for c in constraints}
+        pins = {poetry_constraints.pinned(c) for c in conversions}
         version = pins.pop() if len(pins) == 1 else None
         return Declared(
             name=canonicalize_name(name),
