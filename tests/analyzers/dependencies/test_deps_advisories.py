@@ -115,13 +115,47 @@ def test_a_fixed_release_is_clean(pypa_db, pypa):
 def test_the_parsed_database_is_cached_and_reused(pypa_db, pypa_cache, pypa, monkeypatch):
     first = pypa  # parsed (or read back) once for this module
 
-    def must_not_parse(path):
+    def must_not_parse(path, data):
         raise AssertionError(f"parsed {path} again")
 
-    monkeypatch.setattr(local_db, "read_record", must_not_parse)
+    monkeypatch.setattr(local_db, "parse_record", must_not_parse)
     second = LocalDatabase.open(pypa_db, pypa_cache, "high")
     assert second.from_cache
     assert [v.id for v in second.match("django", "3.2.0")] == [v.id for v in first.match("django", "3.2.0")]
+
+
+def test_parsing_only_the_files_naming_the_packages_gives_the_full_parse_s_answer(pypa_db):
+    entries = local_db.listing(pypa_db)
+    full = local_db.build_index(pypa_db, entries)["packages"]
+    names = sorted(full)
+    sample = names[::15] + [n for n in names if "-" in n][::10] + ["django", "pyyaml", "no-such-package"]
+    lazy = local_db.build_index(pypa_db, entries, sample)["packages"]
+    assert set(lazy) == set(sample)
+    for name in sample:
+        assert lazy[name] == full.get(name, []), name
+    assert sum(len(lazy[n]) for n in sample) > 100
+
+
+def test_only_files_that_name_an_audited_package_are_parsed(tmp_path, cache, monkeypatch):
+    folder = write_db(
+        tmp_path / "osv",
+        [record("PYSEC-2099-1", "Demo_Pkg", [{"introduced": "0"}]), record("PYSEC-2099-2", "other", [{"introduced": "0"}])],
+        suffix=".yaml",
+    )
+    (folder / "broken-elsewhere.yaml").write_text("id: [unclosed\n")
+    parsed = []
+    real = local_db.parse_record
+    monkeypatch.setattr(local_db, "parse_record", lambda path, data: parsed.append(path.name) or real(path, data))
+    db = LocalDatabase.open(folder, cache, "high")
+    result = db.audit([("demo-pkg", "1.0")])
+    assert parsed == ["PYSEC-2099-1.yaml"]
+    assert [v.id for v in result.vulns[("demo-pkg", "1.0")]] == ["PYSEC-2099-1"]
+    assert not any("could not be read" in n for n in result.notes)  # the broken file names no audited package
+    again = LocalDatabase.open(folder, cache, "high")
+    assert again.from_cache and again.match("demo-pkg", "1.0")
+    assert parsed == ["PYSEC-2099-1.yaml"]  # covered by the cache
+    assert [v.id for v in again.match("other", "1.0")] == ["PYSEC-2099-2"]  # a new package: its file only
+    assert parsed == ["PYSEC-2099-1.yaml", "PYSEC-2099-2.yaml"]
 
 
 # -- small hand-made databases ------------------------------------------------
@@ -179,7 +213,7 @@ def test_json_database_severity_aliases_and_withdrawn(tmp_path, cache):
             {"id": "NPM-1", "affected": [{"package": {"name": "demo-pkg", "ecosystem": "npm"}, "versions": ["1.3.0"]}]},
         ],
     )
-    (folder / "broken.json").write_text("{not json")
+    (folder / "broken.json").write_text('{"id": "PYSEC-2099-7", "affected": [{"package": {"name": "Demo.Pkg"')
     db = LocalDatabase.open(folder, cache, "high")
     found = db.match("demo-pkg", "1.3")
     assert [v.id for v in found] == ["PYSEC-2099-1", "GHSA-dddd-eeee-ffff"]

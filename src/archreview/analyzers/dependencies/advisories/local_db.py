@@ -3,10 +3,16 @@
 the PyPA advisory database, or an unpacked OSV export). Nothing goes over the
 network.
 
-Parsing a few thousand YAML files takes seconds, so the parsed, compact form
-is kept in the kv cache under the folder's path, together with a fingerprint
-of the folder (each file's relative path, size and modification time): the
-next scan reads one cached document instead, as long as no file changed.
+Parsing a few thousand YAML files takes seconds, and a scan needs the
+advisories of a few dozen packages: only the files whose text names one of
+the audited packages are parsed (the name as canonical ``-`` separated
+lower case, against the file's text lower-cased with every run of ``-_.``
+read as ``-``; a superset of the files that can concern it, so the result is
+the same as parsing every file). The parsed, compact advisories are kept in
+the kv cache under the folder's path, with the packages they cover and a
+fingerprint of the folder (each file's relative path, size and modification
+time): the next scan parses only packages not seen before, as long as no
+file changed.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +33,10 @@ from . import osv
 from .interface import AuditResult, VulnerabilityService
 
 CACHE_NAMESPACE = "deps.advisory-db"
-FORMAT_VERSION = "1"  # bump when the compact form changes
+FORMAT_VERSION = "2"  # bump when the compact form changes
 SUFFIXES = (".yaml", ".yml", ".json")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SEPARATORS = re.compile(rb"[-_.]+")
 
 
 def listing(directory: Path) -> list[tuple[str, int, int]]:
@@ -54,41 +63,60 @@ def fingerprint(entries: list[tuple[str, int, int]]) -> str:
     return digest.hexdigest()
 
 
-def read_record(path: Path) -> Any:
-    with open(path, "rb") as handle:
-        if path.suffix == ".json":
-            return json.load(handle)
-        return yaml.load(handle, Loader=_LOADER)  # noqa: S506 - CSafeLoader/SafeLoader
-
-
-def build_index(directory: Path, entries: list[tuple[str, int, int]]) -> dict[str, Any]:
-    """Parse every file into ``{"packages": {name: [advisory...]}, "files",
-    "problems": [first few], "bad": count}``."""
-    packages: dict[str, list[dict[str, Any]]] = {}
-    problems: list[str] = []
-    bad = 0
+def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Parse the advisory files into ``{"packages": {name: [advisory...]},
+    "bad": ["file: error" of each unreadable file]}``: every file, or (``names``: canonical package
+    names) only the files whose text names one of them, keeping only those
+    packages' advisories."""
+    wanted = None if names is None else {n.encode() for n in names}
+    packages: dict[str, list[dict[str, Any]]] = {name: [] for name in names or ()}
+    bad: list[str] = []
     for relative, _, _ in entries:
+        path = directory / relative
         try:
-            record = read_record(directory / relative)
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            bad += 1
-            if len(problems) < 3:
-                problems.append(f"{relative}: {type(exc).__name__}")
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            bad.append(f"{relative}: {type(exc).__name__}")
+            continue
+        if wanted is not None:
+            text = _SEPARATORS.sub(b"-", data.lower())
+            if not any(name in text for name in wanted):
+                continue
+        try:
+            record = parse_record(path, data)
+        except (ValueError, yaml.YAMLError) as exc:
+            bad.append(f"{relative}: {type(exc).__name__}")
             continue
         for name, advisory in osv.compile_record(record):
-            packages.setdefault(name, []).append(advisory)
+            if names is None or name in packages:
+                packages.setdefault(name, []).append(advisory)
     for advisories in packages.values():
         advisories.sort(key=lambda a: a["id"])
-    return {"packages": packages, "files": len(entries), "problems": problems, "bad": bad}
+    return {"packages": packages, "bad": bad}
+
+
+def parse_record(path: Path, data: bytes) -> Any:
+    if path.suffix == ".json":
+        return json.loads(data)
+    return yaml.load(data, Loader=_LOADER)  # noqa: S506 - CSafeLoader/SafeLoader
 
 
 class LocalDatabase(VulnerabilityService):
-    def __init__(self, directory: Path, index: dict[str, Any], default_severity: str, from_cache: bool):
+    """The advisories of the packages asked for so far (``covered``), parsed
+    on first use and kept in the cache."""
+
+    def __init__(self, directory: Path, entries, stamp: str, default_severity: str, cache: Any, stored: dict[str, Any] | None):
         self.directory = directory
-        self.index = index
+        self.entries = entries
+        self.stamp = stamp
         self.default_severity = default_severity
-        self.from_cache = from_cache
-        self.description = f"the local advisory database at {directory} ({index['files']:,} files)"
+        self.cache = cache
+        self.from_cache = stored is not None
+        stored = stored or {}
+        self.packages: dict[str, list[dict[str, Any]]] = dict(stored.get("packages", {}))
+        self.bad: set[str] = set(stored.get("bad", []))
+        self.description = f"the local advisory database at {directory} ({len(entries):,} files)"
 
     @classmethod
     def open(cls, directory: str | os.PathLike[str], cache: Any, default_severity: str) -> LocalDatabase:
@@ -99,29 +127,41 @@ class LocalDatabase(VulnerabilityService):
         if not entries:
             raise ArchreviewError(f"--advisory-db {directory}: no OSV advisories (*.yaml, *.yml, *.json) in it")
         stamp = fingerprint(entries)
+        stored = None
         if cache is not None:
-            stored = cache.get_kv(CACHE_NAMESPACE, str(path))
-            if isinstance(stored, dict) and stored.get("fingerprint") == stamp:
-                return cls(path, stored["index"], default_severity, from_cache=True)
-        index = build_index(path, entries)
-        if cache is not None:
-            cache.put_kv(CACHE_NAMESPACE, str(path), {"fingerprint": stamp, "index": index})
-        return cls(path, index, default_severity, from_cache=False)
+            found = cache.get_kv(CACHE_NAMESPACE, str(path))
+            if isinstance(found, dict) and found.get("fingerprint") == stamp and isinstance(found.get("index"), dict):
+                stored = found["index"]
+        return cls(path, entries, stamp, default_severity, cache, stored)
+
+    def load(self, names: Iterable[str]) -> None:
+        """Parse the advisories of the packages not covered yet."""
+        missing = sorted(set(names) - set(self.packages))
+        if not missing:
+            return
+        index = build_index(self.directory, self.entries, missing)
+        self.packages.update(index["packages"])
+        self.bad.update(index["bad"])
+        if self.cache is not None:
+            document = {"packages": self.packages, "bad": sorted(self.bad)}
+            self.cache.put_kv(CACHE_NAMESPACE, str(self.directory), {"fingerprint": self.stamp, "index": document})
 
     def match(self, name: str, version: str) -> list[Vuln] | None:
         """Advisories for one pinned version (None when the version is not PEP 440)."""
         parsed = osv.parse_version(version)
         if parsed is None:
             return None
+        self.load([name])
         found = [
             osv.to_vuln(advisory, parsed, self.default_severity)
-            for advisory in self.index["packages"].get(name, ())
+            for advisory in self.packages[name]
             if osv.affects(advisory, parsed)
         ]
         return osv.merge_aliases(found)
 
     def audit(self, packages: list[tuple[str, str]]) -> AuditResult:
         result = AuditResult()
+        self.load(name for name, _ in packages)
         unreadable = []
         for name, version in packages:
             vulns = self.match(name, version)
@@ -134,9 +174,7 @@ class LocalDatabase(VulnerabilityService):
                 f"{len(unreadable)} pinned versions are not PEP 440 versions and were not audited: "
                 + ", ".join(unreadable[:5])
             )
-        if self.index["bad"]:
-            result.notes.append(
-                f"{self.index['bad']} files of the advisory database could not be read "
-                f"({'; '.join(self.index['problems'])})"
-            )
+        if self.bad:
+            problems = sorted(self.bad)
+            result.notes.append(f"{len(problems)} files of the advisory database could not be read ({'; '.join(problems[:3])})")
         return result
