@@ -14,7 +14,10 @@ they are still findings.
    ``secrets`` analyzer's own per-blob key, shared with snapshot scans. The
    rest are read through one pipelined ``git cat-file --batch`` and scanned
    with the same detection code, newest history first, until
-   ``history_seconds`` have passed; the next scans check what is left.
+   ``history_seconds`` have passed; the next scans check what is left. Many
+   versions (``PARALLEL_MIN``) are split into interleaved shares, one per
+   job: this process scans one, fresh processes the others, each with its
+   own ``git cat-file``.
 3. The same secret in many versions of a file is one finding, reported at the
    version that introduced it (the oldest commit that wrote one of those
    versions, from a ``git log`` limited to those paths). A secret that is
@@ -28,7 +31,9 @@ a shallow clone is checked as far as it reaches, and the result says so.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +52,9 @@ EMPTY_OUTPUT: dict[str, Any] = {"findings": [], "metrics": {"secrets": 0}}
 DEFAULT_SECONDS = 20.0
 DEFAULT_MAX_FILE_SIZE = 256 * 1024
 MAX_INTRODUCTION_PATHS = 500
+#: old versions from which the scan is split between processes (below, the
+#: start of a process costs more than it saves)
+PARALLEL_MIN = 4000
 HISTORY_PLAIN = (
     "This secret was deleted from the code but stays in the git history, where anyone with a copy of the "
     "repository can still read it, so it must be revoked."
@@ -180,7 +188,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         repo = GitRepo(snapshot.root)
         try:
             versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options, memo)
-            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo)
+            jobs = context.options.get("jobs") or 1
+            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo, jobs)
             findings = self._findings(repo, snapshot.revision, versions, outputs, context.findings)
         finally:
             repo.close()
@@ -249,7 +258,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             versions.append(Version(oid, size, path, role, key))
         return versions, walk
 
-    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options, memo=None) -> dict[str, dict[str, Any]]:
+    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options, memo=None, jobs=1) -> dict[str, dict[str, Any]]:
         """Per-blob outputs of the ``secrets`` analyzer: from the memo of a
         newer revision, cached, or scanned now."""
         outputs: dict[str, dict[str, Any]] = {}
@@ -275,33 +284,40 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 outputs.update(cache.get_many(analyzer.name, analyzer.version, key, oids))
         walk.from_cache = len(outputs)
         missing = [v for v in versions if v.oid not in outputs]
-        by_oid = {v.oid: v for v in missing}
-        new_clean: set[str] = set()
-        deadline = time.monotonic() + options.seconds
-        blobs = repo.iter_blobs([v.oid for v in missing])
+        jobs = max(1, min(int(jobs), len(missing) // (PARALLEL_MIN // 2))) if len(missing) >= PARALLEL_MIN else 1
+        shares = [_share(missing[i::jobs]) for i in range(jobs)]
+        found: list[Share] = []
+        pool = None
         try:
-            for oid, data in blobs:
-                if time.monotonic() > deadline:
-                    break
-                version = by_oid[oid]
-                output = _analyse(analyzer, settings, version, data)
-                if output is None:
-                    walk.unreadable += 1
-                    continue
-                outputs[oid] = output
-                walk.scanned += 1
-                if cache is None:
-                    continue
-                if output.get("findings") or "skip" in output:
-                    cache.put(analyzer.name, analyzer.version, version.key, oid, output)
-                else:
-                    new_clean.add(version.tag)
+            if jobs > 1:
+                pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"))
+                futures = [pool.submit(scan_share, str(repo.git_dir), share, settings, options.seconds) for share in shares[1:]]
+            found.append(scan_share(str(repo.git_dir), shares[0], settings, options.seconds, analyzer, repo))
+            if pool is not None:
+                for future in futures:
+                    try:
+                        found.append(future.result())
+                    except Exception:  # noqa: BLE001 - a lost process leaves its share for the next scan
+                        continue
         finally:
-            blobs.close()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        new_clean: set[str] = set()
+        keys = {v.oid: v.key for v in missing}
+        for share in found:
+            walk.scanned += share.scanned
+            walk.unreadable += share.unreadable
+            for oid in share.clean:
+                outputs[oid] = EMPTY_OUTPUT
+                new_clean.add(f"{oid} {keys[oid]}")
+            outputs.update(share.outputs)
             if cache is not None:
-                if new_clean:
-                    cache.put_kv(KV_CLEAN, clean_key, sorted(clean | new_clean))
-                cache.flush()
+                for oid, output in share.outputs.items():
+                    cache.put(analyzer.name, analyzer.version, keys[oid], oid, output)
+        if cache is not None:
+            if new_clean:
+                cache.put_kv(KV_CLEAN, clean_key, sorted(clean | new_clean))
+            cache.flush()
         if walk.scanned + walk.unreadable < len(missing):
             walk.complete = False
         if memo is not None:
@@ -351,6 +367,54 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 )
             )
         return findings
+
+
+@dataclass
+class Share:
+    """Old versions for one process to scan - (blob, path, role) - and what it found."""
+
+    versions: list[tuple[str, str, str]]
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # with findings or skipped
+    clean: list[str] = field(default_factory=list)  # blobs in which nothing was found
+    scanned: int = 0
+    unreadable: int = 0
+
+
+def _share(versions: list[Version]) -> Share:
+    return Share([(v.oid, v.path, v.role) for v in versions])
+
+
+def scan_share(git_dir: str, share: Share, settings, seconds: float, analyzer: SecretsAnalyzer | None = None, repo: GitRepo | None = None) -> Share:
+    """Scan one share's versions, read through one ``git cat-file --batch``,
+    until ``seconds`` have passed. Runs in this process or in a fresh one
+    (which opens its own repository and analyzer)."""
+    if analyzer is None:
+        analyzer = SecretsAnalyzer()
+        analyzer.setup(settings)
+    deadline = time.monotonic() + seconds
+    where = {oid: (path, role) for oid, path, role in share.versions}
+    own = repo is None
+    repo = GitRepo(git_dir) if own else repo
+    blobs = repo.iter_blobs([oid for oid, _, _ in share.versions])
+    try:
+        for oid, data in blobs:
+            if time.monotonic() > deadline:
+                break
+            path, role = where[oid]
+            output = _analyse(analyzer, settings, Version(oid, 0, path, role, ""), data)
+            if output is None:
+                share.unreadable += 1
+                continue
+            share.scanned += 1
+            if output.get("findings") or "skip" in output:
+                share.outputs[oid] = output
+            else:
+                share.clean.append(oid)
+    finally:
+        blobs.close()
+        if own:
+            repo.close()
+    return share
 
 
 def _analyse(analyzer: SecretsAnalyzer, settings, version: Version, data: bytes | None) -> dict[str, Any] | None:

@@ -55,7 +55,7 @@ class Detector:
         self.rules = pack.rules
         self.test_files = test_files
         self.index = KeywordIndex(self.rules, use_automaton)
-        self._active: dict[tuple[str, str, bool], list[tuple[int, Rule]]] = {}
+        self._active: dict[tuple[str, str, bool], tuple[dict[int, Rule], frozenset[int]]] = {}
 
     # ------------------------------------------------------------------
     def runs(self, rule: Rule, kind: str, role: str) -> bool:
@@ -83,7 +83,10 @@ class Detector:
         found = self.index.find(data, lowered)
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
-        for index, rule in self._rules_for(kind, role, strict):
+        active, unkeyed = self._rules_for(kind, role, strict)
+        # in pack order: the rules whose keywords occur, and those without keywords
+        for index in sorted(unkeyed.union(i for i in found if i in active)):
+            rule = active[index]
             if rule.aggregate:
                 if not strict:
                     hit = self._aggregate(rule, data, taken, role)
@@ -104,13 +107,16 @@ class Detector:
         hits.sort(key=lambda h: (h.start, h.rule.id))
         return hits
 
-    def _rules_for(self, kind: str, role: str, strict: bool) -> list[tuple[int, Rule]]:
+    def _rules_for(self, kind: str, role: str, strict: bool) -> tuple[dict[int, Rule], frozenset[int]]:
+        """The rules that run on this kind of file, by index, and the indexes
+        of those among them that have no keywords (or aggregate)."""
         key = (kind, role, strict)
-        rules = self._active.get(key)
-        if rules is None:
-            rules = [(i, r) for i, r in enumerate(self.rules) if strict or self.runs(r, kind, role)]
-            self._active[key] = rules
-        return rules
+        plan = self._active.get(key)
+        if plan is None:
+            active = {i: r for i, r in enumerate(self.rules) if strict or self.runs(r, kind, role)}
+            unkeyed = frozenset(i for i, r in active.items() if r.aggregate or not r.has_keywords)
+            plan = self._active[key] = (active, unkeyed)
+        return plan
 
     # ------------------------------------------------------------------
     def _matches(self, rule: Rule, data: bytes, positions: list[int]):

@@ -45,21 +45,30 @@ class KeywordIndex:
 
     def find(self, data: bytes, lowered: bytes) -> dict[int, list[int]]:
         """{rule index: sorted start offsets of its keywords}."""
-        found: dict[int, list[int]] = defaultdict(list)
+        found: dict[int, list[int]] = {}
+        words, owners = self.words, self.owners
         for word_index, start in self._occurrences(lowered):
-            word = self.words[word_index]
-            for rule_index, exact in self.owners[word_index]:
-                if exact is not None and data[start : start + len(word)] != exact:
+            for rule_index, exact in owners[word_index]:
+                if exact is not None and data[start : start + len(words[word_index])] != exact:
                     continue
-                found[rule_index].append(start)
+                positions = found.get(rule_index)
+                if positions is None:
+                    found[rule_index] = [start]
+                else:
+                    positions.append(start)
         for positions in found.values():
             positions.sort()
         return found
 
     def _occurrences(self, lowered: bytes):
         if self._automaton is not None:
+            matches = self._automaton.find_matches_as_indexes(lowered, overlapping=True)
+            if len(matches) <= MAX_HITS_PER_KEYWORD:  # no keyword can be over the limit
+                for word_index, start, _end in matches:
+                    yield word_index, start
+                return
             counts: dict[int, int] = defaultdict(int)
-            for word_index, start, _end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
+            for word_index, start, _end in matches:
                 counts[word_index] += 1
                 if counts[word_index] <= MAX_HITS_PER_KEYWORD:
                     yield word_index, start
