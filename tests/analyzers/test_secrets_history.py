@@ -159,3 +159,18 @@ def test_older_revisions_reuse_a_newer_pass_and_agree_with_a_fresh_one(git_repo,
         fresh = scan(git_repo.path, rev=revision, cache_dir=tmp_path / f"fresh-{revision[:8]}")
         assert with_memo[revision] == sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(fresh)), revision
     assert with_memo[revisions[0]] and with_memo[revisions[2]] == [("secrets.github-token", "deploy.py", 1, 2)]
+
+
+def test_many_old_versions_are_split_between_processes_with_the_same_findings(git_repo, tmp_path, monkeypatch):
+    from archreview.analyzers import secrets_history
+
+    build(git_repo)
+    for day in range(1, 9):
+        git_repo.commit({"notes.txt": f"release notes {day}\n", "app.py": f"VERSION = {day}\n"}, date=f"2024-07-{day:02d}")
+    alone = scan(git_repo.path, jobs=1, use_cache=False)
+    monkeypatch.setattr(secrets_history, "PARALLEL_MIN", 4)
+    shared = scan(git_repo.path, jobs=2, use_cache=False)
+    assert [f.to_dict() for f in history(shared)] == [f.to_dict() for f in history(alone)]
+    assert len(history(shared)) == 2
+    section = shared.sections[SECTION]
+    assert section["status"] == "complete" and section["versions_checked"] == section["versions_total"] == 17
