@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archreview.analyzers import file_analyzer_classes
+from archreview.engine import ScanOptions
 from archreview.scan import run_scan
 
 A = "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -19,7 +20,7 @@ def test_warm_scan_analyses_nothing_and_gives_the_same_result(git_repo, tmp_path
     git_repo.commit({"a.py": A, "b.py": B, "c.py": B + "\n# copy\n"}, date="2025-01-10")
     cold, cold_stats = _scan(git_repo.path, cache)
     assert cold_stats.files_analyzed == 3 and cold_stats.cache_hits == 0
-    warm, warm_stats = _scan(git_repo.path, cache)
+    warm, warm_stats = _scan(git_repo.path, cache, options=ScanOptions(reuse_result=False))  # not the kept result
     assert warm_stats.files_analyzed == 0
     assert warm_stats.cache_hits == 3 * len(file_analyzer_classes())  # every analyzer x three blobs
     assert [f.to_dict() for f in warm.findings] == [f.to_dict() for f in cold.findings]

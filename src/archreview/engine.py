@@ -53,6 +53,9 @@ class ScanOptions:
     #: analyse only these paths of the snapshot (None: every file); the other
     #: files still name modules (packages are folders with ``__init__.py``)
     paths: frozenset[str] | None = None
+    #: reuse the kept result of an earlier scan of the same revision with the
+    #: same inputs (see resultmemo); False: scan, with the per-file cache only
+    reuse_result: bool = True
 
 
 @dataclass
@@ -67,6 +70,10 @@ class ScanStats:
     slow_files: list[tuple[str, float, int]] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
     workers: int = 0
+    #: repository analyzers whose output may differ on a rescan, and why
+    incomplete: list[str] = field(default_factory=list)
+    #: the result was a kept one (see resultmemo)
+    reused: bool = False
 
 
 def available_cpus() -> int:
@@ -474,10 +481,13 @@ class Engine:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one analyzer's bug must not lose the scan
                     result.coverage.notes.append(f"{cls.name} analysis failed: {type(exc).__name__}: {exc}")
+                    stats.incomplete.append(f"{cls.name}: failed")
                     continue
                 finally:
                     stats.phases[f"  {cls.name}"] = time.perf_counter() - started
                 result.analyzers[cls.name] = cls.version
+                if output.incomplete:
+                    stats.incomplete.append(f"{cls.name}: {output.incomplete}")
                 result.findings.extend(output.findings)
                 result.coverage.skipped.extend(output.skipped)
                 result.coverage.notes.extend(output.notes)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def format_profile(stats) -> str:
+    if stats.reused:
+        return f"wall {stats.wall:.2f} s; the result of an earlier scan of this revision with the same inputs was reused"
     lines = [
         f"wall {stats.wall:.2f} s; {stats.files_considered} files considered, "
         f"{stats.files_analyzed} analysed, {stats.cache_hits} cache hits, {stats.workers or 'no'} worker processes",

@@ -3,11 +3,13 @@ commands (scan, check, backfill) and the benchmarks call this."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from .config import Config, load_config
 from .engine import Engine, ScanOptions, ScanStats
 from .model import ScanResult
+from .resultmemo import ResultMemo, reusable
 from .scoring import add_scores
 from .snapshot import Snapshot, open_snapshot
 
@@ -71,10 +73,22 @@ def run_scan(
     options.progress = progress or options.progress
     options.offline = offline or options.offline
     options.advisory_db = str(advisory_db) if advisory_db else options.advisory_db
-    engine = Engine(config, options)
+    memo = ResultMemo.open(snapshot, config, options)
     try:
-        result, stats = engine.scan(snapshot)
+        started = time.perf_counter()
+        result = memo.load(options.now) if memo is not None else None
+        if result is not None:
+            stats = ScanStats(reused=True, wall=time.perf_counter() - started)
+        else:
+            engine = Engine(config, options)
+            try:
+                result, stats = engine.scan(snapshot)
+            finally:
+                engine.close()
+            if memo is not None and reusable(result, stats.incomplete):
+                memo.store(result)
     finally:
-        engine.close()
+        if memo is not None:
+            memo.close()
     add_scores(result, config)  # the scores section: grades, debt, money, plan (docs/scoring.md)
     return result, stats, config

@@ -274,6 +274,9 @@ class RepoOutput:
     sections: dict[str, Any] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: why the same inputs may give more next time (a service that could not
+    #: be reached, a time limit); "" when the output is complete
+    incomplete: str = ""
 
 
 class RepoAnalyzer:

@@ -202,8 +202,10 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 "git history was checked for secrets only as far as this shallow clone reaches; "
                 "fetch the whole history (fetch-depth: 0) to check all of it"
             )
+        incomplete = ""
         if not walk.complete:
             status = "partial"
+            incomplete = "time limit reached"
             rest = "later scans check the rest (results are cached)" if cache is not None else "run with the cache to check the rest in later scans"
             notes.append(
                 f"git history: checked {walk.checked:,} of {walk.versions_total:,} old file versions for secrets "
@@ -226,7 +228,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 {"findings": [f.to_dict() for f in findings], "section": {**section, "from_cache": walk.versions_total}, "notes": notes},
             )
             cache.flush()
-        return RepoOutput(findings=findings, sections={SECTION: section}, notes=notes)
+        return RepoOutput(findings=findings, sections={SECTION: section}, notes=notes, incomplete=incomplete)
 
     # ------------------------------------------------------------------
     def _versions(self, repo, snapshot, current, analyzer, settings, config_hash, context, options, memo=None):

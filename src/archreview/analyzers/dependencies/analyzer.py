@@ -143,6 +143,7 @@ class DependenciesAnalyzer(RepoAnalyzer):
                 pinned = row.entry.pinned
                 row.stale = staleness(summary, row.entry.version if pinned else None, () if pinned else row.entry.allowed)
         if lookup.unknown:
+            out.incomplete = "package index lookups failed"
             out.notes.append(
                 f"dependencies: latest version, release dates and yanked status are unknown for "
                 f"{len(lookup.unknown)} packages: {gate.summary() or 'the package index could not be asked'}"
@@ -204,7 +205,10 @@ class DependenciesAnalyzer(RepoAnalyzer):
         gate = getattr(service, "gate", None)
         missed = len(set(wanted.values()) - set(result.vulns))
         if missed:
-            why = (gate.summary() if gate else None) or "see the notes above"
+            failed = gate.summary() if gate else None
+            if failed:
+                out.incomplete = "vulnerability lookups failed"
+            why = failed or "see the notes above"
             out.notes.append(f"dependencies: {missed} pinned versions were not audited for vulnerabilities: {why}")
         if unaudited_ranges:
             out.notes.append(
