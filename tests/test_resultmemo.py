@@ -63,8 +63,10 @@ def test_a_new_commit_a_changed_setting_or_no_cache_scans_again(git_repo, tmp_pa
     scan(git_repo.path, cache, config=config)
     scan(git_repo.path, cache, use_cache=False)
     assert len(engine_runs) == 4
+    named, _ = scan(git_repo.path, cache, rev=git_repo.git("rev-parse", "HEAD").strip())
+    assert len(engine_runs) == 5 and named.repository["ref"] != "HEAD"  # the revision as it was named
     scan(git_repo.path, cache, config=parse_config({"exclude": ["other.py"]}, "test"))
-    assert len(engine_runs) == 4  # the same setting again
+    assert len(engine_runs) == 5  # the same setting again
 
 
 def test_the_work_tree_and_a_repository_pack_edited_in_it_are_never_taken_from_the_memo(git_repo, tmp_path, engine_runs):

@@ -9,8 +9,9 @@ The key holds everything a result depends on besides the revision itself
   an upgrade never reuses an old result;
 * the configuration (every setting, and the text of the repository's own
   ``rule_packs`` as the scan reads them);
-* where the repository is (the name in the report), the path prefix and the
-  ``.mailmap`` of the work tree (git reads it from there);
+* where the repository is (the name in the report), the revision as it was
+  named (``--rev``), the path prefix and the ``.mailmap`` of the work tree
+  (git reads it from there);
 * the dependency audit's data: ``--offline``, the advisory database's path
   and fingerprint; when the network is used, the UTC date and the ``PIP_*``
   environment (the package index answers are kept for a day as well).
@@ -81,6 +82,7 @@ def memo_key(snapshot: Snapshot, config: Config, options) -> str | None:
             "tool": __version__,
             "code": code_stamp(),
             "revision": snapshot.revision,
+            "ref": snapshot.ref,
             "root": str(Path(snapshot.root).resolve()),
             "prefix": snapshot.prefix,
             "mailmap": _file_hash(work_mailmap) if work_mailmap is not None else None,
