@@ -70,7 +70,7 @@ class ScanStats:
     slow_files: list[tuple[str, float, int]] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
     workers: int = 0
-    #: repository analyzers whose output may differ on a rescan, and why
+    #: files and repository analyzers whose output may differ on a rescan, and why
     incomplete: list[str] = field(default_factory=list)
     #: the result was a kept one (see resultmemo)
     reused: bool = False
@@ -354,6 +354,8 @@ class Engine:
         if result.exclude:
             for name in self.settings:
                 per_file.setdefault(name, {"exclude": result.exclude})
+        if not result.cacheable:
+            stats.incomplete.append(f"{result.path}: {result.skip or 'analysis failed'}")
         self._record(result, stats)
 
     def _record(self, result: TaskResult, stats: ScanStats) -> None:

@@ -18,10 +18,13 @@ The key holds everything a result depends on besides the revision itself
 
 Only whole results of a committed revision are kept (not the work tree, the
 staged files, a plain folder or a shallow clone, whose history can grow, nor
-a scan of some paths), and only when
-nothing in them may come out differently next time: no service that failed,
-no time limit reached, no object missing from the repository. A kept result
-is returned with the current time as ``scanned_at``.
+a scan of some paths), and only when nothing in them may come out
+differently next time (``ScanStats.incomplete``): no service that failed, no
+time limit reached, no file the per-file cache would not keep. A result of a
+revision with objects missing from the repository (an incomplete clone) is
+kept with git's count of objects and used only while that count is
+unchanged. A kept result is returned with the current time as
+``scanned_at``.
 """
 
 from __future__ import annotations
@@ -38,14 +41,10 @@ from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .model import ScanResult
 from .resources import checks_dir
-from .snapshot import Snapshot
+from .snapshot import STATUS_MISSING, Snapshot
 
 NAMESPACE = "scan-result"
 FORMAT = "1"  # bump when what is stored changes
-#: skipped-file reasons that a rescan may not repeat
-TRANSIENT_SKIPS = ("CPU time budget", "analysis process")
-#: a skipped-file reason that lasts as long as the repository's objects do
-MISSING_OBJECT = "missing from the repository's objects"
 
 
 def code_stamp() -> str:
@@ -96,13 +95,6 @@ def memo_key(snapshot: Snapshot, config: Config, options) -> str | None:
     )
 
 
-def reusable(result: ScanResult, incomplete: list[str]) -> bool:
-    """Whether a fresh result may be kept: nothing in it can change on a rescan."""
-    if incomplete:
-        return False
-    return not any(reason in s.reason for s in result.coverage.skipped for reason in TRANSIENT_SKIPS)
-
-
 def object_count(root: str) -> str | None:
     """git's count of the repository's objects (loose and packed)."""
     from .gitrepo import safe_git_env
@@ -119,10 +111,11 @@ def object_count(root: str) -> str | None:
 class ResultMemo:
     """Reading and writing kept results in the scan cache."""
 
-    def __init__(self, cache: Cache, key: str, root: str):
+    def __init__(self, cache: Cache, key: str, root: str, missing_objects: bool):
         self.cache = cache
         self.key = key
         self.root = root
+        self.missing_objects = missing_objects
 
     @classmethod
     def open(cls, snapshot: Snapshot, config: Config, options) -> ResultMemo | None:
@@ -130,7 +123,9 @@ class ResultMemo:
         if key is None:
             return None
         cache, _problem = Cache.open(options.cache_dir or default_cache_dir(config))
-        return None if cache is None else cls(cache, key, snapshot.root)
+        if cache is None:
+            return None
+        return cls(cache, key, snapshot.root, any(f.status == STATUS_MISSING for f in snapshot.files))
 
     def load(self, now: datetime | None = None) -> ScanResult | None:
         stored = self.cache.get_kv(NAMESPACE, self.key)
@@ -148,7 +143,7 @@ class ResultMemo:
 
     def store(self, result: ScanResult) -> None:
         objects = None
-        if any(MISSING_OBJECT in s.reason for s in result.coverage.skipped):
+        if self.missing_objects:
             objects = object_count(self.root)
             if objects is None:
                 return
@@ -159,13 +154,7 @@ class ResultMemo:
 
 
 def _config_document(config: Config) -> dict[str, Any]:
-    return {
-        "excludes": config.excludes,
-        "tests": config.tests,
-        "max_file_size": config.max_file_size,
-        "file_time_budget": config.file_time_budget,
-        "raw": config.raw,
-    }
+    return {"selection": config.selection_key(), "file_time_budget": config.file_time_budget, "raw": config.raw}
 
 
 def _file_hash(path: Path) -> str | None:

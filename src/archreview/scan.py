@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .engine import Engine, ScanOptions, ScanStats
 from .model import ScanResult
-from .resultmemo import ResultMemo, reusable
+from .resultmemo import ResultMemo
 from .scoring import add_scores
 from .snapshot import Snapshot, open_snapshot
 
@@ -85,7 +85,7 @@ def run_scan(
                 result, stats = engine.scan(snapshot)
             finally:
                 engine.close()
-            if memo is not None and reusable(result, stats.incomplete):
+            if memo is not None and not stats.incomplete:
                 memo.store(result)
     finally:
         if memo is not None:

@@ -286,8 +286,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 outputs.update(cache.get_many(analyzer.name, analyzer.version, key, oids))
         walk.from_cache = len(outputs)
         missing = [v for v in versions if v.oid not in outputs]
-        jobs = max(1, min(int(jobs), len(missing) // (PARALLEL_MIN // 2))) if len(missing) >= PARALLEL_MIN else 1
-        shares = [_share(missing[i::jobs]) for i in range(jobs)]
+        jobs = min(int(jobs), len(missing) // (PARALLEL_MIN // 2)) if len(missing) >= PARALLEL_MIN else 1
+        shares = [Share(missing[i::jobs]) for i in range(jobs)]
         found: list[Share] = []
         pool = None
         try:
@@ -305,17 +305,17 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         new_clean: set[str] = set()
-        keys = {v.oid: v.key for v in missing}
+        by_oid = {v.oid: v for v in missing}
         for share in found:
             walk.scanned += share.scanned
             walk.unreadable += share.unreadable
             for oid in share.clean:
                 outputs[oid] = EMPTY_OUTPUT
-                new_clean.add(f"{oid} {keys[oid]}")
+                new_clean.add(by_oid[oid].tag)
             outputs.update(share.outputs)
             if cache is not None:
                 for oid, output in share.outputs.items():
-                    cache.put(analyzer.name, analyzer.version, keys[oid], oid, output)
+                    cache.put(analyzer.name, analyzer.version, by_oid[oid].key, oid, output)
         if cache is not None:
             if new_clean:
                 cache.put_kv(KV_CLEAN, clean_key, sorted(clean | new_clean))
@@ -373,17 +373,13 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
 
 @dataclass
 class Share:
-    """Old versions for one process to scan - (blob, path, role) - and what it found."""
+    """Old versions for one process to scan, and what it found."""
 
-    versions: list[tuple[str, str, str]]
+    versions: list[Version]
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # with findings or skipped
     clean: list[str] = field(default_factory=list)  # blobs in which nothing was found
     scanned: int = 0
     unreadable: int = 0
-
-
-def _share(versions: list[Version]) -> Share:
-    return Share([(v.oid, v.path, v.role) for v in versions])
 
 
 def scan_share(git_dir: str, share: Share, settings, seconds: float, analyzer: SecretsAnalyzer | None = None, repo: GitRepo | None = None) -> Share:
@@ -394,16 +390,15 @@ def scan_share(git_dir: str, share: Share, settings, seconds: float, analyzer: S
         analyzer = SecretsAnalyzer()
         analyzer.setup(settings)
     deadline = time.monotonic() + seconds
-    where = {oid: (path, role) for oid, path, role in share.versions}
+    by_oid = {v.oid: v for v in share.versions}
     own = repo is None
     repo = GitRepo(git_dir) if own else repo
-    blobs = repo.iter_blobs([oid for oid, _, _ in share.versions])
+    blobs = repo.iter_blobs(list(by_oid))
     try:
         for oid, data in blobs:
             if time.monotonic() > deadline:
                 break
-            path, role = where[oid]
-            output = _analyse(analyzer, settings, Version(oid, 0, path, role, ""), data)
+            output = _analyse(analyzer, settings, by_oid[oid], data)
             if output is None:
                 share.unreadable += 1
                 continue

@@ -103,7 +103,7 @@ def parse_record(path: Path, data: bytes) -> Any:
 
 
 class LocalDatabase(VulnerabilityService):
-    """The advisories of the packages asked for so far (``covered``), parsed
+    """The advisories of the packages asked for so far (``packages``), parsed
     on first use and kept in the cache."""
 
     def __init__(self, directory: Path, entries, stamp: str, default_severity: str, cache: Any, stored: dict[str, Any] | None):
@@ -136,7 +136,7 @@ class LocalDatabase(VulnerabilityService):
 
     def load(self, names: Iterable[str]) -> None:
         """Parse the advisories of the packages not covered yet."""
-        missing = sorted(set(names) - set(self.packages))
+        missing = sorted({name for name in names if name not in self.packages})
         if not missing:
             return
         index = build_index(self.directory, self.entries, missing)
