@@ -143,6 +143,27 @@ class Cache:
         """Documents stored under ``keys`` (any age); missing or damaged ones are left out."""
         return self._select_many("SELECT key, data FROM kv WHERE namespace=? AND key IN ({marks})", (namespace,), keys)
 
+    def kv_present(self, namespace: str, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` have a document (not read)."""
+        keys = list(dict.fromkeys(keys))
+        present: set[str] = set()
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            sql = f"SELECT key FROM kv WHERE namespace=? AND key IN ({','.join('?' * len(batch))})"
+            present.update(key for (key,) in self._db.execute(sql, (namespace, *batch)))
+        return present
+
+    def prune_kv(self, namespace: str, keep: int) -> None:
+        """Drop all but the ``keep`` most recently stored documents of a namespace."""
+        try:
+            self._db.execute(
+                "DELETE FROM kv WHERE namespace=? AND key NOT IN "
+                "(SELECT key FROM kv WHERE namespace=? ORDER BY stored_at DESC LIMIT ?)",
+                (namespace, namespace, keep),
+            )
+        except sqlite3.Error:
+            pass
+
     def put_kv_many(self, namespace: str, items: dict[str, Any]) -> None:
         """Store many documents in one transaction."""
         if not items:

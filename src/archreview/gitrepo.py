@@ -294,6 +294,16 @@ class GitRepo:
             return ["git", "-C", str(self.work_tree), *args]
         return ["git", "--git-dir", str(self.git_dir), *args]
 
+    def first_parents(self, rev: str, count: int) -> list[str]:
+        """``rev`` and its nearest first-parent ancestors, newest first, at most
+        ``count`` commits; empty when ``rev`` cannot be read."""
+        if rev.startswith("-"):
+            return []
+        proc = self.run("rev-list", "--first-parent", f"--max-count={count}", rev, "--")
+        if proc.returncode != 0:
+            return []
+        return proc.stdout.decode("ascii", "replace").split()
+
     def first_parent_chain(self, rev: str) -> list[tuple[str, int]]:
         """``(commit, committer time)`` along the first-parent chain of ``rev``,
         newest first: the commits a branch pointed at over time."""
@@ -333,16 +343,17 @@ class GitRepo:
         return data
 
     # -- history ---------------------------------------------------------
-    def reachable_blobs(self, rev: str) -> Iterator[tuple[str, int, str]]:
-        """``(blob id, size, path)`` of every blob reachable from ``rev``, each
-        once, in ``git rev-list --objects`` order (newest commits first).
-        Objects missing from the repository (shallow or partial clones,
-        damage) are left out."""
-        if rev.startswith("-"):
+    def reachable_blobs(self, rev: str, exclude: Iterable[str] = ()) -> Iterator[tuple[str, int, str]]:
+        """``(blob id, size, path)`` of every blob reachable from ``rev`` (and
+        not from any commit in ``exclude``), each once, in ``git rev-list
+        --objects`` order (newest commits first). Objects missing from the
+        repository (shallow or partial clones, damage) are left out."""
+        exclude = list(exclude)
+        if any(r.startswith("-") for r in (rev, *exclude)):
             raise RepositoryError(f"bad revision {rev!r}")
         env = safe_git_env()
         lister = subprocess.Popen(
-            ["git", "--git-dir", str(self.git_dir), "rev-list", "--objects", "--missing=print", rev],
+            ["git", "--git-dir", str(self.git_dir), "rev-list", "--objects", "--missing=print", rev, *(f"^{r}" for r in exclude)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,

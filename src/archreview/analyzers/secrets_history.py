@@ -2,7 +2,8 @@
 they are still findings.
 
 1. ``git rev-list --objects`` lists every blob reachable from the scanned
-   revision (one pass, no checkout); the blobs of the snapshot itself are left
+   revision (one pass, no checkout; the next scan of a related revision
+   starts from the kept listing, :mod:`.blob_listing`); the blobs of the snapshot itself are left
    out (the ``secrets`` file analyzer has seen them), as are paths that
    analyzer does not want, excluded paths and versions larger than
    ``history_max_file_size``.
@@ -41,6 +42,7 @@ from ..config import stable_hash
 from ..errors import ConfigError
 from ..gitrepo import GitRepo
 from ..model import Finding
+from . import blob_listing
 from .base import RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SECTION as CONFIG_SECTION
 from .secrets import SecretsAnalyzer
@@ -82,7 +84,7 @@ class HistoryMemo:
     listing: list[tuple[str, int, str]] = field(default_factory=list)
     outputs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (blob, cache key) -> output
 
-    def reachable(self, repo: GitRepo, revision: str) -> list[tuple[str, int, str]]:
+    def reachable(self, repo: GitRepo, revision: str, cache=None, keep: bool = True) -> list[tuple[str, int, str]]:
         if self.git_dir == str(repo.git_dir) and self.listing and revision != self.revision:
             ancestor = repo.run("merge-base", "--is-ancestor", revision, self.revision).returncode == 0
             if ancestor:
@@ -92,7 +94,7 @@ class HistoryMemo:
                     return [entry for entry in self.listing if entry[0] not in gone]
         if self.git_dir == str(repo.git_dir) and revision == self.revision and self.listing:
             return self.listing
-        listing = list(repo.reachable_blobs(revision))
+        listing = blob_listing.reachable(repo, revision, cache, keep)
         self.git_dir, self.revision, self.listing = str(repo.git_dir), revision, listing
         return listing
 
@@ -237,7 +239,11 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         seen: set[str] = set()
         wanted_path: dict[str, tuple[bool, str, str]] = {}
         versions: list[Version] = []
-        listing = memo.reachable(repo, snapshot.revision) if memo is not None else repo.reachable_blobs(snapshot.revision)
+        keep = not snapshot.shallow
+        if memo is not None:
+            listing = memo.reachable(repo, snapshot.revision, context.cache, keep)
+        else:
+            listing = blob_listing.reachable(repo, snapshot.revision, context.cache, keep)
         for oid, size, path in listing:
             if oid in current or oid in seen:
                 continue

@@ -66,7 +66,7 @@ class ActivityAnalyzer(RepoAnalyzer):
                 if stored is not None:
                     return _output_from(stored)
             commits = gitlog.list_commits(repo, snapshot.revision, memo)
-            changes = gitlog.file_changes(repo, commits, context.cache, jobs=jobs, memo=memo)
+            changes = gitlog.file_changes(repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision)
         finally:
             repo.close()
         inputs = measures.Inputs(

@@ -9,7 +9,9 @@ Two git commands, never one per commit:
 * ``git log --numstat`` over the commits not yet in the cache, in a few chunks
   that run side by side (``--no-walk=unsorted --stdin``, so each chunk reads
   only its own commits). Its output is parsed per commit and stored per commit
-  id in the cache's ``kv`` table: next month only the new commits are read.
+  id in the cache's ``kv`` table: next month only the new commits are read;
+  the changes of all the commits of a scanned revision are also kept as one
+  document, which a scan of a descendant reads at once.
 
 Lines are counted in Python files only (the code archreview reviews), with
 ``-M`` so a renamed or moved file keeps its history; ``--no-textconv
@@ -26,11 +28,14 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ... import kept
 from ...gitrepo import GitRepo, first_line, parse_raw_diff
 from ...selection import PYTHON_SUFFIXES
 
 #: cache namespace; bump the number when the parsed form or the git options change
 NAMESPACE = "activity.numstat.2"
+#: the changes of every commit of a revision, as one document per revision
+BUNDLE_NAMESPACE = "activity.numstat-bundle.2"
 PATHSPEC = tuple(f"*{suffix}" for suffix in PYTHON_SUFFIXES)
 CHUNK = 1500
 UNKNOWN = -1  # line count of a file whose contents are missing
@@ -130,10 +135,16 @@ def file_changes(
     jobs: int = 2,
     stats: LogStats | None = None,
     memo: Memo | None = None,
+    revision: str | None = None,
 ) -> dict[str, list[list]]:
     """Per commit id, the Python files it changed: ``[path, added, deleted]``
     or ``[path, added, deleted, old_path]`` for a rename. Merge commits have
-    none (their changes are counted in the commits they merge)."""
+    none (their changes are counted in the commits they merge).
+
+    ``revision``: the commit ``commits`` were listed from. With a cache, the
+    changes of all its commits are also kept as one document for it
+    (:mod:`archreview.kept`), so a scan of a descendant reads one document
+    and the few newer commits instead of one entry per commit."""
     stats = stats if stats is not None else LogStats()
     wanted = [c.id for c in commits if not c.is_merge]
     changes: dict[str, list[list]] = {}
@@ -142,9 +153,18 @@ def file_changes(
     else:
         memo = None
     unknown = [cid for cid in wanted if cid not in changes]
+    bundled = None
+    if cache is not None and unknown and revision:
+        bundled = kept.nearest(repo, revision, cache, BUNDLE_NAMESPACE)
+        bundle = cache.get_kv(BUNDLE_NAMESPACE, bundled) if bundled else None
+        if isinstance(bundle, dict):
+            found = {cid: bundle[cid] for cid in unknown if cid in bundle}
+            stats.from_cache += len(found)
+            changes.update(found)
+            unknown = [cid for cid in unknown if cid not in found]
     if cache is not None and unknown:
         cached = cache.get_kv_many(NAMESPACE, unknown)
-        stats.from_cache = len(cached)
+        stats.from_cache += len(cached)
         changes.update(cached)
     todo = [cid for cid in wanted if cid not in changes]
     if todo:
@@ -168,6 +188,8 @@ def file_changes(
         changes.update(fresh)
     if memo is not None:
         memo.changes.update(changes)
+    if cache is not None and revision and bundled != revision and memo is None:  # backfill keeps its months in memory
+        kept.store(cache, BUNDLE_NAMESPACE, revision, {cid: changes[cid] for cid in wanted if cid in changes})
     stats.missing_blob_commits = sum(
         1 for cid in wanted if any(entry[1] == UNKNOWN for entry in changes.get(cid, ()))
     )

@@ -1,0 +1,138 @@
+"""Whole-history documents kept per commit: the blob listing of the secrets
+history pass and the activity pass's changes, found again from a descendant,
+equal to what a full reading gives."""
+
+from __future__ import annotations
+
+import subprocess
+
+from archreview import kept
+from archreview.analyzers import blob_listing
+from archreview.analyzers.activity import gitlog
+from archreview.cache import Cache
+from archreview.gitrepo import GitRepo
+from gitfixture import GitFixture
+
+
+def build(path):
+    repo = GitFixture(path)
+    repo.commit({"a.py": "x = 1\n", "docs/readme.md": "hi\n"}, date="2025-01-10")
+    repo.commit({"a.py": "x = 2\n", "b.py": "y = 1\n"}, date="2025-02-10")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit({"side.py": "s = 1\n"}, date="2025-02-20")
+    repo.commit({"side.py": "s = 2\n"}, date="2025-02-21")
+    repo.git("checkout", "-q", "main")
+    base = repo.commit({"a.py": "x = 3\n"}, date="2025-03-01")
+    return repo, base
+
+
+def head(repo: GitFixture) -> str:
+    return repo.git("rev-parse", "HEAD").strip()
+
+
+def test_listing_of_a_descendant_equals_a_full_listing_and_adds_only_the_new_objects(tmp_path, monkeypatch):
+    repo, base = build(tmp_path / "repo")
+    git = GitRepo(repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        first = blob_listing.reachable(git, base, cache)
+        assert first == list(git.reachable_blobs(base))
+        repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
+        repo.commit({"a.py": "x = 4\n", "b.py": None, "c.py": "z = 1\n"}, date="2025-03-10")
+        new = head(repo)
+        calls = []
+        original = GitRepo.reachable_blobs
+
+        def spy(self, rev, exclude=()):
+            calls.append((rev, list(exclude)))
+            return original(self, rev, exclude)
+
+        monkeypatch.setattr(GitRepo, "reachable_blobs", spy)
+        listing = blob_listing.reachable(git, new, cache)
+        assert calls == [(new, [base])]  # only what is newer than the kept listing was listed
+        full = list(original(git, new))
+        assert sorted(listing) == sorted(full) and len(listing) == len(full)
+        calls.clear()
+        assert blob_listing.reachable(git, new, cache) == listing and calls == []  # same commit: kept as is
+    finally:
+        cache.close()
+        git.close()
+
+
+def test_damaged_kept_listing_is_listed_again(tmp_path):
+    repo, base = build(tmp_path / "repo")
+    git = GitRepo(repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        cache.put_kv(blob_listing.NAMESPACE, base, {"oids": "a\nb", "sizes": "1", "paths": "x\ny"})
+        assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
+        cache.put_kv(blob_listing.NAMESPACE, base, "not a listing")
+        assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
+    finally:
+        cache.close()
+        git.close()
+
+
+def test_shallow_clone_listing_is_not_kept(tmp_path):
+    repo, base = build(tmp_path / "repo")
+    git = GitRepo(repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        blob_listing.reachable(git, base, cache, keep=False)
+        assert cache.kv_present(blob_listing.NAMESPACE, [base]) == set()
+    finally:
+        cache.close()
+        git.close()
+
+
+def test_only_the_newest_documents_are_kept(tmp_path, monkeypatch):
+    cache = Cache(tmp_path / "cache")
+    try:
+        monkeypatch.setattr(kept, "KEEP", 2)
+        clock = iter(range(100, 200))
+        monkeypatch.setattr("archreview.cache.time.time", lambda: next(clock))
+        for name in ("one", "two", "three"):
+            kept.store(cache, "ns", name, {"name": name})
+        assert cache.kv_present("ns", ["one", "two", "three"]) == {"two", "three"}
+    finally:
+        cache.close()
+
+
+def test_activity_changes_of_a_descendant_come_from_the_kept_document(tmp_path):
+    repo, base = build(tmp_path / "repo")
+    git = GitRepo(repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        gitlog.file_changes(git, gitlog.list_commits(git, base), cache, jobs=1, revision=base)
+        # the per-commit entries are gone: only the document kept for the revision can answer
+        cache._db.execute("DELETE FROM kv WHERE namespace=?", (gitlog.NAMESPACE,))
+        repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
+        repo.commit({"a.py": "x = 5\n"}, date="2025-03-10")
+        new = head(repo)
+        commits = gitlog.list_commits(git, new)
+        stats = gitlog.LogStats()
+        changes = gitlog.file_changes(git, commits, cache, jobs=1, stats=stats, revision=new)
+        assert stats.parsed == 3  # the two side-branch commits and the last one; the merge has none
+        assert stats.from_cache == 3  # the three commits up to the kept revision
+        assert changes == gitlog.file_changes(git, commits, None, jobs=1)
+    finally:
+        cache.close()
+        git.close()
+
+
+def test_kept_documents_are_found_from_another_clone(tmp_path):
+    repo, base = build(tmp_path / "repo")
+    cache = Cache(tmp_path / "cache")
+    git = GitRepo(repo.path)
+    try:
+        blob_listing.reachable(git, base, cache)
+    finally:
+        git.close()
+    clone = tmp_path / "clone.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(clone)], check=True)
+    other = GitRepo(clone)
+    try:
+        assert kept.nearest(other, base, cache, blob_listing.NAMESPACE) == base
+    finally:
+        cache.close()
+        other.close()
