@@ -52,6 +52,12 @@ def test_listing_of_a_descendant_equals_a_full_listing_and_adds_only_the_new_obj
         assert calls == [(new, [base])]  # only what is newer than the kept listing was listed
         full = list(original(git, new))
         assert sorted(listing) == sorted(full) and len(listing) == len(full)
+        # a few commits and objects on top of the kept listing: not kept again, the next scan starts from base too
+        assert cache.kv_present(blob_listing.NAMESPACE, [new]) == set()
+        monkeypatch.setattr(kept, "SMALL_CHANGE", 1)
+        calls.clear()
+        assert blob_listing.reachable(git, new, cache) == listing and calls == [(new, [base])]
+        assert cache.kv_present(blob_listing.NAMESPACE, [new]) == {new}  # enough new entries: kept
         calls.clear()
         assert blob_listing.reachable(git, new, cache) == listing and calls == []  # same commit: kept as is
     finally:
@@ -115,6 +121,7 @@ def test_activity_changes_of_a_descendant_come_from_the_kept_document(tmp_path):
         assert stats.parsed == 3  # the two side-branch commits and the last one; the merge has none
         assert stats.from_cache == 3  # the three commits up to the kept revision
         assert changes == gitlog.file_changes(git, commits, None, jobs=1)
+        assert cache.kv_present(gitlog.BUNDLE_NAMESPACE, [base, new]) == {base}  # three new commits: base is enough
     finally:
         cache.close()
         git.close()
@@ -132,7 +139,46 @@ def test_kept_documents_are_found_from_another_clone(tmp_path):
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(clone)], check=True)
     other = GitRepo(clone)
     try:
-        assert kept.nearest(other, base, cache, blob_listing.NAMESPACE) == base
+        assert kept.nearest(other, base, cache, blob_listing.NAMESPACE) == kept.Found(base, 0)
     finally:
         cache.close()
         other.close()
+
+
+def test_a_revision_keeps_its_own_document_when_far_from_the_kept_one():
+    assert kept.worth_keeping(None, 0)
+    assert not kept.worth_keeping(kept.Found("c", 0), 5000)  # it is the kept one
+    assert not kept.worth_keeping(kept.Found("c", 3), 10)
+    assert kept.worth_keeping(kept.Found("c", 3), kept.SMALL_CHANGE)
+    assert kept.worth_keeping(kept.Found("c", kept.ANCESTORS // 4), 10)
+
+
+def test_scan_of_a_new_commit_from_kept_history_equals_a_scan_without_cache(git_repo, tmp_path, monkeypatch):
+    from historyfixture import CARA
+    from historyfixture import build as build_history
+    from secretfakes import Fakes
+
+    from archreview.scan import run_scan
+
+    build_history(git_repo)
+    token = Fakes(7).github_token()
+    git_repo.commit({"app/deploy.py": f'GITHUB_TOKEN = "{token}"\n'}, date="2025-06-20", author=CARA)
+    git_repo.commit({"app/deploy.py": None}, date="2025-06-21", author=CARA)
+    cache = tmp_path / "cache"
+    run_scan(git_repo.path, cache_dir=cache)
+    monkeypatch.setattr(kept, "SMALL_CHANGE", 0)  # keep every document, so the chain of kept ones is used too
+    git_repo.commit({"app/api.py": "def api():\n    return 2\n"}, date="2025-06-25", author=CARA)
+    run_scan(git_repo.path, cache_dir=cache)
+    git_repo.commit({"app/new.py": "x = 1\n", "app/deploy.py": f'TOKEN = "{token}"\n'}, date="2025-06-26")
+    git_repo.commit({"app/deploy.py": None}, date="2025-06-27")
+    calls = []
+    original = GitRepo.reachable_blobs
+    monkeypatch.setattr(GitRepo, "reachable_blobs", lambda self, rev, exclude=(): calls.append(list(exclude)) or original(self, rev, exclude))
+    warm, _s, _c = run_scan(git_repo.path, cache_dir=cache)
+    assert len(calls) == 1 and len(calls[0]) == 1  # listed from the previous scan's kept listing
+    cold, _s, _c = run_scan(git_repo.path, use_cache=False)
+    assert warm.sections["activity"] == cold.sections["activity"]
+    history = lambda r: sorted((f.rule, f.path, f.line, f.message) for f in r.findings if f.extra.get("history"))  # noqa: E731
+    assert history(warm) == history(cold) and len(history(cold)) == 2
+    for key in ("versions_total", "too_large", "findings"):
+        assert warm.sections["secrets_history"][key] == cold.sections["secrets_history"][key]

@@ -10,20 +10,42 @@ one can be a few MB on a long history.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .gitrepo import GitRepo
 
 #: how far back along the first-parent line a kept document is looked for
 ANCESTORS = 64
+#: a descendant whose document would differ from its ancestor's by less than
+#: this many entries, within ANCESTORS // 4 commits, does not keep its own:
+#: the next scan starts from the same ancestor at almost the same cost
+SMALL_CHANGE = 1000
 #: documents kept per namespace (the most recently stored)
-KEEP = 12
+KEEP = 24
 
 
-def nearest(repo: GitRepo, revision: str, cache, namespace: str) -> str | None:
+@dataclass(frozen=True)
+class Found:
+    commit: str
+    distance: int  # first-parent commits between it and the revision asked for
+
+
+def nearest(repo: GitRepo, revision: str, cache, namespace: str) -> Found | None:
     """``revision`` or its nearest first-parent ancestor (within
     ``ANCESTORS`` commits) that has a document in ``namespace``."""
     chain = repo.first_parents(revision, ANCESTORS)
     present = cache.kv_present(namespace, chain) if chain else set()
-    return next((commit for commit in chain if commit in present), None)
+    return next((Found(commit, i) for i, commit in enumerate(chain) if commit in present), None)
+
+
+def worth_keeping(found: Found | None, added: int) -> bool:
+    """Whether a revision should keep its own document, given the ancestor
+    document it started from and how many entries it added to it."""
+    if found is None:
+        return True
+    if found.distance == 0:
+        return False
+    return added >= SMALL_CHANGE or found.distance >= ANCESTORS // 4
 
 
 def store(cache, namespace: str, revision: str, document) -> None:

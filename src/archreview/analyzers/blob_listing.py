@@ -36,15 +36,18 @@ def reachable(repo: GitRepo, revision: str, cache=None, keep: bool = True) -> Li
     add to the listings kept in ``cache`` (false for shallow clones)."""
     if cache is None or not keep:
         return list(repo.reachable_blobs(revision))
-    nearest = kept_for.nearest(repo, revision, cache, NAMESPACE)
-    kept = _decode(cache.get_kv(NAMESPACE, nearest)) if nearest else None
-    if kept is not None and nearest == revision:
-        return kept
-    if kept is not None:
-        listing = list(repo.reachable_blobs(revision, exclude=[nearest])) + kept
-    else:
+    found = kept_for.nearest(repo, revision, cache, NAMESPACE)
+    kept = _decode(cache.get_kv(NAMESPACE, found.commit)) if found else None
+    if kept is None:
+        found, added = None, []
         listing = list(repo.reachable_blobs(revision))
-    kept_for.store(cache, NAMESPACE, revision, _encode(listing))
+    elif found.distance == 0:
+        return kept
+    else:
+        added = list(repo.reachable_blobs(revision, exclude=[found.commit]))
+        listing = added + kept
+    if kept_for.worth_keeping(found, len(added)):
+        kept_for.store(cache, NAMESPACE, revision, _encode(listing))
     return listing
 
 

@@ -156,12 +156,15 @@ def file_changes(
     bundled = None
     if cache is not None and unknown and revision:
         bundled = kept.nearest(repo, revision, cache, BUNDLE_NAMESPACE)
-        bundle = cache.get_kv(BUNDLE_NAMESPACE, bundled) if bundled else None
+        bundle = cache.get_kv(BUNDLE_NAMESPACE, bundled.commit) if bundled else None
         if isinstance(bundle, dict):
             found = {cid: bundle[cid] for cid in unknown if cid in bundle}
             stats.from_cache += len(found)
             changes.update(found)
             unknown = [cid for cid in unknown if cid not in found]
+        else:
+            bundled = None
+    newer = len(unknown)
     if cache is not None and unknown:
         cached = cache.get_kv_many(NAMESPACE, unknown)
         stats.from_cache += len(cached)
@@ -188,7 +191,8 @@ def file_changes(
         changes.update(fresh)
     if memo is not None:
         memo.changes.update(changes)
-    if cache is not None and revision and bundled != revision and memo is None:  # backfill keeps its months in memory
+    # backfill (memo) keeps its months in memory
+    if cache is not None and revision and memo is None and kept.worth_keeping(bundled, newer):
         kept.store(cache, BUNDLE_NAMESPACE, revision, {cid: changes[cid] for cid in wanted if cid in changes})
     stats.missing_blob_commits = sum(
         1 for cid in wanted if any(entry[1] == UNKNOWN for entry in changes.get(cid, ()))
