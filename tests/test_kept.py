@@ -26,6 +26,15 @@ def build(path):
     return repo, base
 
 
+def present(cache, namespace, keys) -> set[str]:
+    """Revisions with a kept document (its marker and the document itself)."""
+    return {key for key in keys if key in kept_marked(cache, namespace, keys) and cache.get_kv(namespace, key) is not None}
+
+
+def kept_marked(cache, namespace, keys):
+    return cache.kv_present(f"{namespace}.present", keys)
+
+
 def head(repo: GitFixture) -> str:
     return repo.git("rev-parse", "HEAD").strip()
 
@@ -53,11 +62,11 @@ def test_listing_of_a_descendant_equals_a_full_listing_and_adds_only_the_new_obj
         full = list(original(git, new))
         assert sorted(listing) == sorted(full) and len(listing) == len(full)
         # a few commits and objects on top of the kept listing: not kept again, the next scan starts from base too
-        assert cache.kv_present(blob_listing.NAMESPACE, [new]) == set()
+        assert present(cache, blob_listing.NAMESPACE, [new]) == set()
         monkeypatch.setattr(kept, "SMALL_CHANGE", 1)
         calls.clear()
         assert blob_listing.reachable(git, new, cache) == listing and calls == [(new, [base])]
-        assert cache.kv_present(blob_listing.NAMESPACE, [new]) == {new}  # enough new entries: kept
+        assert present(cache, blob_listing.NAMESPACE, [new]) == {new}  # enough new entries: kept
         calls.clear()
         assert blob_listing.reachable(git, new, cache) == listing and calls == []  # same commit: kept as is
     finally:
@@ -70,9 +79,10 @@ def test_damaged_kept_listing_is_listed_again(tmp_path):
     git = GitRepo(repo.path)
     cache = Cache(tmp_path / "cache")
     try:
-        cache.put_kv(blob_listing.NAMESPACE, base, {"oids": "a\nb", "sizes": "1", "paths": "x\ny"})
+        kept.store(cache, blob_listing.NAMESPACE, base, {"oids": "a\nb", "sizes": "1", "paths": "x\ny"})
+        assert kept.nearest(git, base, cache, blob_listing.NAMESPACE) == kept.Found(base, 0)
         assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
-        cache.put_kv(blob_listing.NAMESPACE, base, "not a listing")
+        kept.store(cache, blob_listing.NAMESPACE, base, "not a listing")
         assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
     finally:
         cache.close()
@@ -85,7 +95,7 @@ def test_shallow_clone_listing_is_not_kept(tmp_path):
     cache = Cache(tmp_path / "cache")
     try:
         blob_listing.reachable(git, base, cache, keep=False)
-        assert cache.kv_present(blob_listing.NAMESPACE, [base]) == set()
+        assert present(cache, blob_listing.NAMESPACE, [base]) == set()
     finally:
         cache.close()
         git.close()
@@ -99,7 +109,7 @@ def test_only_the_newest_documents_are_kept(tmp_path, monkeypatch):
         monkeypatch.setattr("archreview.cache.time.time", lambda: next(clock))
         for name in ("one", "two", "three"):
             kept.store(cache, "ns", name, {"name": name})
-        assert cache.kv_present("ns", ["one", "two", "three"]) == {"two", "three"}
+        assert present(cache, "ns", ["one", "two", "three"]) == {"two", "three"}
     finally:
         cache.close()
 
@@ -121,7 +131,7 @@ def test_activity_changes_of_a_descendant_come_from_the_kept_document(tmp_path):
         assert stats.parsed == 3  # the two side-branch commits and the last one; the merge has none
         assert stats.from_cache == 3  # the three commits up to the kept revision
         assert changes == gitlog.file_changes(git, commits, None, jobs=1)
-        assert cache.kv_present(gitlog.BUNDLE_NAMESPACE, [base, new]) == {base}  # three new commits: base is enough
+        assert present(cache, gitlog.BUNDLE_NAMESPACE, [base, new]) == {base}  # three new commits: base is enough
     finally:
         cache.close()
         git.close()

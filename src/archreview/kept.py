@@ -34,7 +34,7 @@ def nearest(repo: GitRepo, revision: str, cache, namespace: str) -> Found | None
     """``revision`` or its nearest first-parent ancestor (within
     ``ANCESTORS`` commits) that has a document in ``namespace``."""
     chain = repo.first_parents(revision, ANCESTORS)
-    present = cache.kv_present(namespace, chain) if chain else set()
+    present = cache.kv_present(_markers(namespace), chain) if chain else set()
     return next((Found(commit, i) for i, commit in enumerate(chain) if commit in present), None)
 
 
@@ -51,4 +51,13 @@ def worth_keeping(found: Found | None, added: int) -> bool:
 def store(cache, namespace: str, revision: str, document) -> None:
     """Keep ``document`` for ``revision`` and drop the oldest beyond ``KEEP``."""
     cache.put_kv(namespace, revision, document)
-    cache.prune_kv(namespace, KEEP)
+    cache.put_kv(_markers(namespace), revision, 1)
+    for name in (namespace, _markers(namespace)):
+        cache.prune_kv(name, KEEP)
+
+
+def _markers(namespace: str) -> str:
+    """Which revisions have a document, as tiny rows of their own: asking
+    SQLite for many keys at once reads every matching row whole, and a
+    document is megabytes."""
+    return f"{namespace}.present"
