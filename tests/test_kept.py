@@ -192,3 +192,20 @@ def test_scan_of_a_new_commit_from_kept_history_equals_a_scan_without_cache(git_
     assert history(warm) == history(cold) and len(history(cold)) == 2
     for key in ("versions_total", "too_large", "findings"):
         assert warm.sections["secrets_history"][key] == cold.sections["secrets_history"][key]
+
+
+def test_partial_clone_history_listing_is_not_kept(git_repo, tmp_path):
+    from archreview.scan import run_scan
+
+    git_repo.commit({"a.py": "x = 1\n"}, date="2025-01-10")
+    git_repo.commit({"a.py": "x = 2\n"}, date="2025-02-10")
+    git_repo.git("config", "core.repositoryformatversion", "1")
+    git_repo.git("config", "extensions.partialclone", "origin")
+    cache = tmp_path / "cache"
+    result, _s, _c = run_scan(git_repo.path, cache_dir=cache)
+    assert result.sections["secrets_history"]["versions_total"] == 1
+    store = Cache(cache)
+    try:
+        assert present(store, blob_listing.NAMESPACE, [head(git_repo)]) == set()
+    finally:
+        store.close()

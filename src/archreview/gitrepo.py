@@ -176,6 +176,11 @@ class GitRepo:
         except self._git_module.GitCommandError:
             return (self.git_dir / "shallow").exists()
 
+    def is_partial(self) -> bool:
+        """A partial clone (``--filter``): objects it lacks are fetched from
+        its remote when asked for."""
+        return self.run("config", "--get", "extensions.partialclone").returncode == 0
+
     def head_ref(self) -> str | None:
         """Branch name HEAD points at, or None when HEAD is detached."""
         try:

@@ -15,8 +15,9 @@ object reachable from an ancestor is reachable from its descendant.
 A blob keeps the path under which the ancestor's listing saw it first; a full
 listing could name another path only for contents that are also in the newer
 revision's own files, which the history pass leaves out anyway. Shallow
-clones are listed in full and not kept: fetching more history changes what
-is reachable without changing the revision.
+and partial clones are listed in full and not kept: fetching more history
+changes what is reachable without changing the revision, and a kept listing
+may name blobs a partial clone would fetch from its remote when read.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 they are still findings.
 
 1. ``git rev-list --objects`` lists every blob reachable from the scanned
-   revision (one pass, no checkout; the next scan of a related revision
-   starts from the kept listing, :mod:`.blob_listing`); the blobs of the snapshot itself are left
-   out (the ``secrets`` file analyzer has seen them), as are paths that
-   analyzer does not want, excluded paths and versions larger than
-   ``history_max_file_size``.
+   revision (one pass, no checkout; a scan of a descendant starts from the
+   listing kept for its ancestor, :mod:`.blob_listing`); the blobs of the
+   snapshot itself are left out (the ``secrets`` file analyzer has seen
+   them), as are paths that analyzer does not want, excluded paths and
+   versions larger than ``history_max_file_size``.
 2. Each remaining old version is looked up in the cache, so a version seen
    in any earlier scan - of history or of a snapshot - costs nothing: old
    versions in which nothing was found are kept as one compact set per
@@ -239,7 +239,9 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         seen: set[str] = set()
         wanted_path: dict[str, tuple[bool, str, str]] = {}
         versions: list[Version] = []
-        keep = not snapshot.shallow
+        # a listing kept from another clone may name blobs a shallow or
+        # partial clone lacks (a partial one would fetch them when read)
+        keep = not snapshot.shallow and not repo.is_partial()
         if memo is not None:
             listing = memo.reachable(repo, snapshot.revision, context.cache, keep)
         else:
