@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from archreview import kept
 from archreview.analyzers import blob_listing
 from archreview.analyzers.activity import gitlog
@@ -26,79 +28,68 @@ def build(path):
     return repo, base
 
 
+@pytest.fixture
+def opened(tmp_path):
+    """The repository of ``build``, its base commit, a reader and a cache."""
+    repo, base = build(tmp_path / "repo")
+    git, cache = GitRepo(repo.path), Cache(tmp_path / "cache")
+    yield repo, base, git, cache
+    cache.close()
+    git.close()
+
+
 def present(cache, namespace, keys) -> set[str]:
     """Revisions with a kept document (its marker and the document itself)."""
-    return {key for key in keys if key in kept_marked(cache, namespace, keys) and cache.get_kv(namespace, key) is not None}
-
-
-def kept_marked(cache, namespace, keys):
-    return cache.kv_present(f"{namespace}.present", keys)
+    marked = cache.kv_present(f"{namespace}.present", keys)
+    return {key for key in keys if key in marked and cache.get_kv(namespace, key) is not None}
 
 
 def head(repo: GitFixture) -> str:
     return repo.git("rev-parse", "HEAD").strip()
 
 
-def test_listing_of_a_descendant_equals_a_full_listing_and_adds_only_the_new_objects(tmp_path, monkeypatch):
-    repo, base = build(tmp_path / "repo")
-    git = GitRepo(repo.path)
-    cache = Cache(tmp_path / "cache")
-    try:
-        first = blob_listing.reachable(git, base, cache)
-        assert first == list(git.reachable_blobs(base))
-        repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
-        repo.commit({"a.py": "x = 4\n", "b.py": None, "c.py": "z = 1\n"}, date="2025-03-10")
-        new = head(repo)
-        calls = []
-        original = GitRepo.reachable_blobs
+def test_listing_of_a_descendant_equals_a_full_listing_and_adds_only_the_new_objects(opened, monkeypatch):
+    repo, base, git, cache = opened
+    first = blob_listing.reachable(git, base, cache)
+    assert first == list(git.reachable_blobs(base))
+    repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
+    repo.commit({"a.py": "x = 4\n", "b.py": None, "c.py": "z = 1\n"}, date="2025-03-10")
+    new = head(repo)
+    calls = []
+    original = GitRepo.reachable_blobs
 
-        def spy(self, rev, exclude=()):
-            calls.append((rev, list(exclude)))
-            return original(self, rev, exclude)
+    def spy(self, rev, exclude=()):
+        calls.append((rev, list(exclude)))
+        return original(self, rev, exclude)
 
-        monkeypatch.setattr(GitRepo, "reachable_blobs", spy)
-        listing = blob_listing.reachable(git, new, cache)
-        assert calls == [(new, [base])]  # only what is newer than the kept listing was listed
-        full = list(original(git, new))
-        assert sorted(listing) == sorted(full) and len(listing) == len(full)
-        # a few commits and objects on top of the kept listing: not kept again, the next scan starts from base too
-        assert present(cache, blob_listing.NAMESPACE, [new]) == set()
-        monkeypatch.setattr(kept, "SMALL_CHANGE", 1)
-        calls.clear()
-        assert blob_listing.reachable(git, new, cache) == listing and calls == [(new, [base])]
-        assert present(cache, blob_listing.NAMESPACE, [new]) == {new}  # enough new entries: kept
-        calls.clear()
-        assert blob_listing.reachable(git, new, cache) == listing and calls == []  # same commit: kept as is
-    finally:
-        cache.close()
-        git.close()
+    monkeypatch.setattr(GitRepo, "reachable_blobs", spy)
+    listing = blob_listing.reachable(git, new, cache)
+    assert calls == [(new, [base])]  # only what is newer than the kept listing was listed
+    full = list(original(git, new))
+    assert sorted(listing) == sorted(full) and len(listing) == len(full)
+    # a few commits and objects on top of the kept listing: not kept again, the next scan starts from base too
+    assert present(cache, blob_listing.NAMESPACE, [new]) == set()
+    monkeypatch.setattr(kept, "SMALL_CHANGE", 1)
+    calls.clear()
+    assert blob_listing.reachable(git, new, cache) == listing and calls == [(new, [base])]
+    assert present(cache, blob_listing.NAMESPACE, [new]) == {new}  # enough new entries: kept
+    calls.clear()
+    assert blob_listing.reachable(git, new, cache) == listing and calls == []  # same commit: kept as is
 
 
-def test_damaged_kept_listing_is_listed_again(tmp_path):
-    repo, base = build(tmp_path / "repo")
-    git = GitRepo(repo.path)
-    cache = Cache(tmp_path / "cache")
-    try:
-        kept.store(cache, blob_listing.NAMESPACE, base, {"oids": "a\nb", "sizes": "1", "paths": "x\ny"})
-        assert kept.nearest(git, base, cache, blob_listing.NAMESPACE) == kept.Found(base, 0)
-        assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
-        kept.store(cache, blob_listing.NAMESPACE, base, "not a listing")
-        assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
-    finally:
-        cache.close()
-        git.close()
+def test_damaged_kept_listing_is_listed_again(opened):
+    repo, base, git, cache = opened
+    kept.store(cache, blob_listing.NAMESPACE, base, {"oids": "a\nb", "sizes": "1", "paths": "x\ny"})
+    assert kept.nearest(git, base, cache, blob_listing.NAMESPACE) == kept.Found(base, 0)
+    assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
+    kept.store(cache, blob_listing.NAMESPACE, base, "not a listing")
+    assert blob_listing.reachable(git, base, cache) == list(git.reachable_blobs(base))
 
 
-def test_shallow_clone_listing_is_not_kept(tmp_path):
-    repo, base = build(tmp_path / "repo")
-    git = GitRepo(repo.path)
-    cache = Cache(tmp_path / "cache")
-    try:
-        blob_listing.reachable(git, base, cache, keep=False)
-        assert present(cache, blob_listing.NAMESPACE, [base]) == set()
-    finally:
-        cache.close()
-        git.close()
+def test_shallow_clone_listing_is_not_kept(opened):
+    repo, base, git, cache = opened
+    blob_listing.reachable(git, base, cache, keep=False)
+    assert present(cache, blob_listing.NAMESPACE, [base]) == set()
 
 
 def test_only_the_newest_documents_are_kept(tmp_path, monkeypatch):
@@ -114,27 +105,21 @@ def test_only_the_newest_documents_are_kept(tmp_path, monkeypatch):
         cache.close()
 
 
-def test_activity_changes_of_a_descendant_come_from_the_kept_document(tmp_path):
-    repo, base = build(tmp_path / "repo")
-    git = GitRepo(repo.path)
-    cache = Cache(tmp_path / "cache")
-    try:
-        gitlog.file_changes(git, gitlog.list_commits(git, base), cache, jobs=1, revision=base)
-        # the per-commit entries are gone: only the document kept for the revision can answer
-        cache._db.execute("DELETE FROM kv WHERE namespace=?", (gitlog.NAMESPACE,))
-        repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
-        repo.commit({"a.py": "x = 5\n"}, date="2025-03-10")
-        new = head(repo)
-        commits = gitlog.list_commits(git, new)
-        stats = gitlog.LogStats()
-        changes = gitlog.file_changes(git, commits, cache, jobs=1, stats=stats, revision=new)
-        assert stats.parsed == 3  # the two side-branch commits and the last one; the merge has none
-        assert stats.from_cache == 3  # the three commits up to the kept revision
-        assert changes == gitlog.file_changes(git, commits, None, jobs=1)
-        assert present(cache, gitlog.BUNDLE_NAMESPACE, [base, new]) == {base}  # three new commits: base is enough
-    finally:
-        cache.close()
-        git.close()
+def test_activity_changes_of_a_descendant_come_from_the_kept_document(opened):
+    repo, base, git, cache = opened
+    gitlog.file_changes(git, gitlog.list_commits(git, base), cache, jobs=1, revision=base)
+    # the per-commit entries are gone: only the document kept for the revision can answer
+    cache._db.execute("DELETE FROM kv WHERE namespace=?", (gitlog.NAMESPACE,))
+    repo.git("merge", "-q", "--no-ff", "side", "-m", "merge side", date="2025-03-05")
+    repo.commit({"a.py": "x = 5\n"}, date="2025-03-10")
+    new = head(repo)
+    commits = gitlog.list_commits(git, new)
+    stats = gitlog.LogStats()
+    changes = gitlog.file_changes(git, commits, cache, jobs=1, stats=stats, revision=new)
+    assert stats.parsed == 3  # the two side-branch commits and the last one; the merge has none
+    assert stats.from_cache == 3  # the three commits up to the kept revision
+    assert changes == gitlog.file_changes(git, commits, None, jobs=1)
+    assert present(cache, gitlog.BUNDLE_NAMESPACE, [base, new]) == {base}  # three new commits: base is enough
 
 
 def test_kept_documents_are_found_from_another_clone(tmp_path):

@@ -81,17 +81,21 @@ class Cache:
 
     def _select_many(self, sql: str, params: tuple, keys: Iterable[str]) -> dict[str, Any]:
         """``key -> document`` for the keys found, in batches; a damaged row is a miss."""
-        keys = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
+        for key, data in self._rows_for(sql, params, keys):
+            try:
+                found[key] = _decode(data)
+            except (zlib.error, ValueError):
+                continue
+        return found
+
+    def _rows_for(self, sql: str, params: tuple, keys: Iterable[str]):
+        """Rows of ``sql`` (with ``{marks}`` for the keys' placeholders) for
+        each key once, asked in batches."""
+        keys = list(dict.fromkeys(keys))
         for start in range(0, len(keys), BATCH):
             batch = keys[start : start + BATCH]
-            rows = self._db.execute(sql.format(marks=",".join("?" * len(batch))), (*params, *batch))
-            for key, data in rows:
-                try:
-                    found[key] = _decode(data)
-                except (zlib.error, ValueError):
-                    continue
-        return found
+            yield from self._db.execute(sql.format(marks=",".join("?" * len(batch))), (*params, *batch))
 
     def put(self, analyzer: str, version: str, config: str, blob: str, value: Any) -> None:
         self._pending.append((analyzer, version, config, blob, _encode(value)))
@@ -145,13 +149,7 @@ class Cache:
 
     def kv_present(self, namespace: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have a document (not read)."""
-        keys = list(dict.fromkeys(keys))
-        present: set[str] = set()
-        for start in range(0, len(keys), BATCH):
-            batch = keys[start : start + BATCH]
-            sql = f"SELECT key FROM kv WHERE namespace=? AND key IN ({','.join('?' * len(batch))})"
-            present.update(key for (key,) in self._db.execute(sql, (namespace, *batch)))
-        return present
+        return {key for (key,) in self._rows_for("SELECT key FROM kv WHERE namespace=? AND key IN ({marks})", (namespace,), keys)}
 
     def prune_kv(self, namespace: str, keep: int) -> None:
         """Drop all but the ``keep`` most recently stored documents of a namespace."""

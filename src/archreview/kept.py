@@ -11,6 +11,7 @@ one can be a few MB on a long history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .gitrepo import GitRepo
 
@@ -36,6 +37,14 @@ def nearest(repo: GitRepo, revision: str, cache, namespace: str) -> Found | None
     chain = repo.first_parents(revision, ANCESTORS)
     present = cache.kv_present(_markers(namespace), chain) if chain else set()
     return next((Found(commit, i) for i, commit in enumerate(chain) if commit in present), None)
+
+
+def load(repo: GitRepo, revision: str, cache, namespace: str) -> tuple[Found | None, Any]:
+    """The nearest kept document for ``revision`` and where it was found;
+    ``(None, None)`` when there is none or it cannot be read."""
+    found = nearest(repo, revision, cache, namespace)
+    document = cache.get_kv(namespace, found.commit) if found else None
+    return (found, document) if document is not None else (None, None)
 
 
 def worth_keeping(found: Found | None, added: int) -> bool:

@@ -37,8 +37,8 @@ def reachable(repo: GitRepo, revision: str, cache=None, keep: bool = True) -> Li
     add to the listings kept in ``cache`` (false for shallow clones)."""
     if cache is None or not keep:
         return list(repo.reachable_blobs(revision))
-    found = kept_for.nearest(repo, revision, cache, NAMESPACE)
-    kept = _decode(cache.get_kv(NAMESPACE, found.commit)) if found else None
+    found, stored = kept_for.load(repo, revision, cache, NAMESPACE)
+    kept = _decode(stored)
     if kept is None:
         found, added = None, []
         listing = list(repo.reachable_blobs(revision))

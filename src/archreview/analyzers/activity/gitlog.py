@@ -155,8 +155,7 @@ def file_changes(
     unknown = [cid for cid in wanted if cid not in changes]
     bundled = None
     if cache is not None and unknown and revision:
-        bundled = kept.nearest(repo, revision, cache, BUNDLE_NAMESPACE)
-        bundle = cache.get_kv(BUNDLE_NAMESPACE, bundled.commit) if bundled else None
+        bundled, bundle = kept.load(repo, revision, cache, BUNDLE_NAMESPACE)
         if isinstance(bundle, dict):
             found = {cid: bundle[cid] for cid in unknown if cid in bundle}
             stats.from_cache += len(found)
