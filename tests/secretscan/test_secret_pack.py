@@ -46,6 +46,8 @@ def test_minimal_pack():
         (('keywords = ["demo_"]', 'keywords = ["demo_"]\nkeyword = ["x"]'), "unknown field 'keyword'"),
         (('keywords = ["demo_"]', ""), "keywords are required"),
         (('kind = "secrets"', 'kind = "readiness"'), "not a secrets rule pack"),
+        (('keywords = ["demo_"]', 'keywords = ["demo_"]\nkeyword_regex = \'\'\'token_(?=x)\'\'\''), "must begin with one of the rule's keywords"),
+        (('keywords = ["demo_"]', 'keywords_case = ["demo_"]\nkeyword_regex = \'\'\'demo_\'\'\''), "needs keywords"),
     ],
 )
 def test_bad_pack_is_a_clear_error(change, message):

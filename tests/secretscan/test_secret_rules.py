@@ -188,3 +188,36 @@ def test_test_files_lower_specific_and_skip_generic():
 def test_strict_mode_masks_placeholders_too(detector):
     hits = detector.scan(b'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n', strict=True)
     assert [h.rule.id for h in hits] == ["aws-access-key-id"]
+
+
+def without_keyword_regex(pack):
+    import dataclasses
+
+    return dataclasses.replace(pack, rules=tuple(dataclasses.replace(r, keyword_regex=None) for r in pack.rules))
+
+
+def test_keyword_regex_finds_what_the_keywords_find(detector):
+    """url-password looks only at the "://" followed by user:password@host;
+    on real-shaped text it finds exactly what trying every "://" finds."""
+    plain = Detector(without_keyword_regex(load_pack()))
+    assert any(r.keyword_regex is not None for r in detector.rules)
+    texts = [text for _rule, _kind, text in POSITIVES] + [
+        'LINKS = ["https://docs.acme.io/a", "http://x.y:8080/p", "ftp://files.acme.io/"]\n',
+        f'A = "https://docs.acme.io"\nB = "redis://:{F.password()}@cache.acme.io:6379/0"\n',
+        f'url = "postgres://app:{F.password()}@db.acme.io/app" # https://wiki\n',
+        f"mongodb+srv://admin:{F.password()}@cluster0.acme.mongodb.net/db\nhttps://a.b/c:d@e\n",
+        'POSTGRES://APP:S3cr3tPassW0rd@DB.ACME.IO/APP\n',
+    ]
+    for text in texts:
+        for kind in ("code", "config", "docs"):
+            expected = [(h.rule.id, h.start, h.end, h.preview) for h in plain.scan(text.encode(), kind)]
+            assert [(h.rule.id, h.start, h.end, h.preview) for h in detector.scan(text.encode(), kind)] == expected
+
+
+def test_a_password_url_after_thousands_of_links_is_found(detector):
+    """Each keyword is followed at most 5,000 times per file; a generated page
+    of links no longer uses them up before the one URL that matters."""
+    links = "".join(f'    "https://docs.acme.io/page/{n}",\n' for n in range(6000))
+    text = f"PAGES = [\n{links}]\nDATABASE_URL = \"postgres://app:{F.password()}@db.prod.internal/app\"\n"
+    assert ("url-password", 6003) in found(detector, text)
+    assert found(Detector(without_keyword_regex(load_pack())), text) == []

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .allow import is_allowed, looks_like_placeholder, snake_case
-from .keywords import KeywordIndex
+from .keywords import MAX_HITS_PER_KEYWORD, KeywordIndex
 from .pack import Pack, Rule
 from .redact import preview as make_preview
 
@@ -55,6 +56,7 @@ class Detector:
         self.rules = pack.rules
         self.test_files = test_files
         self.index = KeywordIndex(self.rules, use_automaton)
+        self._by_regex = frozenset(i for i, r in enumerate(self.rules) if r.keyword_regex is not None)
         self._active: dict[tuple[str, str, bool], tuple[dict[int, Rule], frozenset[int]]] = {}
 
     # ------------------------------------------------------------------
@@ -81,9 +83,14 @@ class Detector:
         masking a placeholder."""
         lowered = data.lower()
         found = self.index.find(data, lowered)
+        active, unkeyed = self._rules_for(kind, role, strict)
+        for index in self._by_regex.intersection(active):
+            matches = islice(self.rules[index].keyword_regex.finditer(lowered), MAX_HITS_PER_KEYWORD)
+            positions = [m.start() for m in matches]
+            if positions:
+                found[index] = positions
         hits: list[Hit] = []
         taken: list[tuple[int, int]] = []
-        active, unkeyed = self._rules_for(kind, role, strict)
         # in pack order: the rules whose keywords occur, and those without keywords
         for index in sorted(unkeyed.union(i for i in found if i in active)):
             rule = active[index]

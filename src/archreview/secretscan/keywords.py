@@ -4,6 +4,8 @@ One Aho-Corasick pass over the lower-cased bytes finds every keyword of every
 rule at once (``ahocorasick_rs``, a compiled extension). Where that package is
 missing, ``bytes.find`` per keyword gives the same answer more slowly.
 Keywords marked case-sensitive are checked against the original bytes.
+Rules with a ``keyword_regex`` are left out: the detector finds their
+occurrences with that regex.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class KeywordIndex:
     def __init__(self, rules, use_automaton: bool | None = None):
         owners: dict[bytes, list[tuple[int, bytes | None]]] = defaultdict(list)
         for index, rule in enumerate(rules):
+            if rule.keyword_regex is not None:
+                continue  # found by its own regex (Detector.scan)
             for word in rule.keywords:
                 owners[word].append((index, None))
             for word in rule.keywords_case:

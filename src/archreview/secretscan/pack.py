@@ -32,7 +32,7 @@ RULE_KEYS = {
     "id", "description", "strength", "severity", "effort_minutes", "plain", "regex", "keywords",
     "keywords_case", "requires", "scope", "kinds", "preview", "entropy", "min_length", "placeholders",
     "allow_context", "allow_hosts", "filters", "name_pattern", "name_deny", "aggregate", "window",
-    "window_before", "anchor",
+    "window_before", "anchor", "keyword_regex",
 }
 
 
@@ -66,6 +66,10 @@ class Rule:
     #: variable name); when set, the regex is tried once, where that run of
     #: bytes starts, instead of being searched for in a window
     anchor: frozenset[int] | None = None
+    #: where the rule's keywords are found instead: this regex's match starts
+    #: in the lower-cased file, one pass in compiled code (for a keyword that
+    #: is common but rarely followed by what the rule needs, such as "://")
+    keyword_regex: re.Pattern[bytes] | None = None
 
     @property
     def has_keywords(self) -> bool:
@@ -222,7 +226,21 @@ def _rule(item: dict[str, Any], source: str) -> Rule:
         window=int(item.get("window", 512)),
         window_before=int(item.get("window_before", 96)),
         anchor=_byte_class(item["anchor"], where) if "anchor" in item else None,
+        keyword_regex=_keyword_regex(item, keywords, where),
     )
+
+
+def _keyword_regex(item: dict[str, Any], keywords: tuple[bytes, ...], where: str) -> re.Pattern[bytes] | None:
+    """``keyword_regex`` must begin with one of the rule's (lower-case)
+    keywords, so that its matches are keyword occurrences."""
+    if "keyword_regex" not in item:
+        return None
+    if item.get("keywords_case") or not keywords:
+        raise ConfigError(f"{where}: keyword_regex needs keywords (lower-case ones only)")
+    compiled = _compile_bytes(item["keyword_regex"], where)
+    if not any(item["keyword_regex"].startswith(re.escape(k.decode())) for k in keywords):
+        raise ConfigError(f"{where}: keyword_regex must begin with one of the rule's keywords")
+    return compiled
 
 
 def _byte_class(pattern: str, where: str) -> frozenset[int]:
