@@ -5,7 +5,8 @@
 3. analyse what is missing - in a process pool, or in this process when the
    job is small - each file read, decoded and parsed once;
 4. store new results in the cache;
-5. run the repository-level analyzers on the snapshot and the per-file results;
+5. run the repository-level analyzers on the snapshot and the per-file results
+   (their history-reading ``prepare`` steps start with step 1, in threads);
 6. assemble findings (with fingerprints), file metrics and coverage.
 """
 
@@ -20,12 +21,13 @@ from typing import Any
 
 from . import __version__
 from .analyzers import file_analyzer_classes, repo_analyzer_classes
-from .analyzers.base import RepoContext, cache_config_key
+from .analyzers.base import PrepareContext, RepoContext, cache_config_key
 from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
 from .fingerprints import assign_fingerprints
 from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
+from .preparing import Preparing
 from .progress import Progress
 from .selection import Selector, is_python_path
 from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
@@ -132,6 +134,12 @@ class Engine:
         coverage = Coverage(files_total=len(snapshot.files), notes=list(snapshot.notes) + list(self.notes))
         python_paths = {f.path for f in snapshot.files if is_python_path(f.path)}
 
+        repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
+        preparing = Preparing(
+            repo_analyzers,
+            lambda cache: PrepareContext(snapshot, self.config, self._repo_options(), cache, self.selector),
+            self.cache.directory if self.cache is not None else None,
+        )
         candidates = self._select(snapshot, coverage)
         stats.phases["select"] = time.perf_counter() - started
 
@@ -191,7 +199,7 @@ class Engine:
         result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
         if self.options.repo_analyzers:
             phase = time.perf_counter()
-            self._run_repo_analyzers(snapshot, result, outputs, stats)
+            self._run_repo_analyzers(snapshot, result, outputs, stats, repo_analyzers, preparing)
             stats.phases["repository analyzers"] = time.perf_counter() - phase
         assign_fingerprints(result.findings)
         result.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line, f.rule))
@@ -446,9 +454,19 @@ class Engine:
             tool_version=__version__,
         )
 
-    def _run_repo_analyzers(self, snapshot: Snapshot, result: ScanResult, outputs, stats: ScanStats) -> None:
-        classes = repo_analyzer_classes()
-        if not classes:
+    def _repo_options(self) -> dict[str, Any]:
+        return {
+            "offline": self.options.offline,
+            "advisory_db": self.options.advisory_db,
+            "now": self.options.now,
+            "jobs": self._jobs(),
+            **self.options.extra,
+        }
+
+    def _run_repo_analyzers(
+        self, snapshot: Snapshot, result: ScanResult, outputs, stats: ScanStats, analyzers, preparing: Preparing
+    ) -> None:
+        if not analyzers:
             return
         by_analyzer: dict[str, dict[str, dict[str, Any]]] = {}
         for path, per_file in outputs.items():
@@ -462,22 +480,17 @@ class Engine:
                 config=self.config,
                 file_results=by_analyzer,
                 files=result.files,
-                options={
-                    "offline": self.options.offline,
-                    "advisory_db": self.options.advisory_db,
-                    "now": self.options.now,
-                    "jobs": self._jobs(),
-                    **self.options.extra,
-                },
+                options=self._repo_options(),
                 cache=self.cache,
                 selector=self.selector,
                 sections=result.sections,
                 findings=result.findings,
             )
-            for cls in classes:
-                analyzer = cls()
+            for analyzer in analyzers:
+                cls = type(analyzer)
                 started = time.perf_counter()
                 try:
+                    context.prepared[cls.name] = preparing.result(cls.name)
                     output = analyzer.run(context)
                 except ArchreviewError:
                     raise

@@ -244,6 +244,9 @@ class RepoContext:
     sections: dict[str, Any] = field(default_factory=dict)
     #: the findings so far (file analyzers and earlier repository analyzers)
     findings: list[Finding] = field(default_factory=list)
+    #: analyzer name -> what its ``prepare`` returned, when the engine ran it
+    #: ahead (an analyzer not in here prepares in ``run`` itself)
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     def read_text(self, path: str) -> str | None:
         """Text of one file of the snapshot (None when missing/binary/undecodable)."""
@@ -279,9 +282,33 @@ class RepoOutput:
     incomplete: str = ""
 
 
+@dataclass
+class PrepareContext:
+    """What ``RepoAnalyzer.prepare`` can see: the revision, the settings and
+    a cache connection of its own - nothing that the file analysis produces."""
+
+    snapshot: Snapshot
+    config: Config
+    options: dict[str, Any]
+    cache: Any  # archreview.cache.Cache or None
+    selector: Any  # archreview.selection.Selector
+
+
 class RepoAnalyzer:
     name: ClassVar[str]
     version: ClassVar[str]
 
+    def prepare(self, context: PrepareContext | RepoContext) -> Any:
+        """Work that needs only the revision and the settings (reading git
+        history). The engine runs it in a thread of its own while the files
+        are analysed, and hands what it returns to ``run`` through
+        ``context.prepared[name]``; it must touch nothing shared but what
+        ``context`` gives it. None: nothing to prepare."""
+        return None
+
     def run(self, context: RepoContext) -> RepoOutput:
         raise NotImplementedError
+
+    @classmethod
+    def prepares(cls) -> bool:
+        return cls.prepare is not RepoAnalyzer.prepare

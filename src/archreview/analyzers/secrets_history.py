@@ -153,15 +153,18 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
     version = "1"
 
-    def run(self, context: RepoContext) -> RepoOutput:
+    def prepare(self, context) -> Gathered:
+        """Steps 1 and 2: every old version's output (they need only the
+        revision and the settings, so they can run while the files are
+        analysed)."""
         options = HistoryOptions.from_config(context.config)
         snapshot = context.snapshot
         if not options.enabled:
-            return _not_checked("off", "git history was not checked for secrets (secrets.history = false)")
+            return Gathered(done=_not_checked("off", "git history was not checked for secrets (secrets.history = false)"))
         if snapshot.kind == "directory" or not snapshot.revision:
-            return _not_checked("skipped", "git history was not checked for secrets: this is not a git repository")
+            return Gathered(done=_not_checked("skipped", "git history was not checked for secrets: this is not a git repository"))
         if snapshot.kind == "index":
-            return _not_checked("skipped", "git history is not checked for secrets when only staged files are checked")
+            return Gathered(done=_not_checked("skipped", "git history is not checked for secrets when only staged files are checked"))
 
         analyzer = SecretsAnalyzer()
         settings = analyzer.settings(context.config)
@@ -183,7 +186,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         if cache is not None:
             stored = cache.get_kv(KV_NAMESPACE, summary_key)
             if stored is not None:
-                return _from_summary(stored)
+                return Gathered(done=_from_summary(stored))
 
         memo = context.options.get(MEMO_OPTION)
         memo = memo if isinstance(memo, HistoryMemo) else None
@@ -192,9 +195,23 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options, memo)
             jobs = context.options.get("jobs") or 1
             outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo, jobs)
-            findings = self._findings(repo, snapshot.revision, versions, outputs, context.findings)
         finally:
             repo.close()
+        return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key)
+
+    def run(self, context: RepoContext) -> RepoOutput:
+        gathered = context.prepared.get(self.name)
+        if not isinstance(gathered, Gathered):
+            gathered = self.prepare(context)
+        if gathered.done is not None:
+            return gathered.done
+        snapshot, walk, options = context.snapshot, gathered.walk, gathered.options
+        repo = GitRepo(snapshot.root)
+        try:
+            findings = self._findings(repo, snapshot.revision, gathered.versions, gathered.outputs, context.findings)
+        finally:
+            repo.close()
+        cache, summary_key = context.cache, gathered.summary_key
 
         notes = []
         status = "complete"
@@ -377,6 +394,19 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 )
             )
         return findings
+
+
+@dataclass
+class Gathered:
+    """What ``prepare`` hands to ``run``: a finished output (history off, not
+    a repository, a kept summary), or the old versions and their outputs."""
+
+    done: RepoOutput | None = None
+    versions: list[Version] = field(default_factory=list)
+    walk: Pass = field(default_factory=Pass)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    options: HistoryOptions = field(default_factory=HistoryOptions)
+    summary_key: str = ""
 
 
 @dataclass

@@ -15,6 +15,7 @@ Skipped, with a note, for a plain folder (no history) and for a shallow clone
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ...config import stable_hash
@@ -41,18 +42,16 @@ class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
     version = "1"
 
-    def run(self, context: RepoContext) -> RepoOutput:
+    def prepare(self, context) -> History | RepoOutput:
+        """The commits and their changes (they need only the revision, so
+        they can be read while the files are analysed); a RepoOutput when
+        there is no history to measure."""
         snapshot = context.snapshot
-        if snapshot.kind == "directory" or not snapshot.revision:
-            return RepoOutput(notes=["activity: not a git repository with commits, so there is no history to measure"])
-        if snapshot.shallow:
-            return RepoOutput(notes=[SHALLOW_NOTE])
-        if snapshot.kind == "index":
-            return RepoOutput(notes=["activity: not measured for staged changes (it describes commits)"])
-        inactive_months = _inactive_months(context.config.section(self.name))
+        absent = _no_history(snapshot)
+        if absent is not None:
+            return absent
         memo = context.options.get(MEMO_OPTION)
         memo = memo if isinstance(memo, gitlog.Memo) else None
-        files = {f.path: f for f in context.files if f.path.startswith(snapshot.prefix)}
         jobs = context.options.get("jobs")
         if not jobs:
             from ...engine import available_cpus  # only when needed: the engine imports the analyzers
@@ -60,15 +59,28 @@ class ActivityAnalyzer(RepoAnalyzer):
             jobs = available_cpus()
         repo = GitRepo(snapshot.root)
         try:
-            output_key = _output_key(self.version, repo, context, inactive_months, files)
-            if context.cache is not None:
-                stored = context.cache.get_kv(OUTPUT_NAMESPACE, output_key)
-                if stored is not None:
-                    return _output_from(stored)
             commits = gitlog.list_commits(repo, snapshot.revision, memo)
             changes = gitlog.file_changes(repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision)
         finally:
             repo.close()
+        return History(commits, changes)
+
+    def run(self, context: RepoContext) -> RepoOutput:
+        snapshot = context.snapshot
+        absent = _no_history(snapshot)
+        if absent is not None:
+            return absent
+        inactive_months = _inactive_months(context.config.section(self.name))
+        files = {f.path: f for f in context.files if f.path.startswith(snapshot.prefix)}
+        output_key = _output_key(self.version, context, inactive_months, files)
+        if context.cache is not None:
+            stored = context.cache.get_kv(OUTPUT_NAMESPACE, output_key)
+            if stored is not None:
+                return _output_from(stored)
+        history = context.prepared.get(self.name)
+        if not isinstance(history, History):
+            history = self.prepare(context)
+        commits, changes = history.commits, history.changes
         inputs = measures.Inputs(
             commits=commits,
             changes=changes,
@@ -97,14 +109,33 @@ class ActivityAnalyzer(RepoAnalyzer):
 OUTPUT_NAMESPACE = "activity-output"
 
 
-def _output_key(version: str, repo: GitRepo, context: RepoContext, inactive_months: int, files: dict) -> str:
+def _no_history(snapshot) -> RepoOutput | None:
+    if snapshot.kind == "directory" or not snapshot.revision:
+        return RepoOutput(notes=["activity: not a git repository with commits, so there is no history to measure"])
+    if snapshot.shallow:
+        return RepoOutput(notes=[SHALLOW_NOTE])
+    if snapshot.kind == "index":
+        return RepoOutput(notes=["activity: not measured for staged changes (it describes commits)"])
+    return None
+
+
+@dataclass
+class History:
+    commits: list[gitlog.Commit]
+    changes: dict[str, list[list]]
+
+
+def _output_key(version: str, context: RepoContext, inactive_months: int, files: dict) -> str:
     """Everything the output depends on: the revision (its whole history),
     the mailmap in force, the settings, and the files (``files``: the
     analysed ones under the snapshot's prefix, by path) and findings it
     weighs. The same inputs again (a rescan, a rerun in CI) cost one lookup."""
     snapshot = context.snapshot
-    if repo.work_tree is not None and (repo.work_tree / ".mailmap").is_file():
-        mailmap = stable_hash((repo.work_tree / ".mailmap").read_bytes().hex())
+    repo = GitRepo(snapshot.root)
+    work_tree = repo.work_tree
+    repo.close()
+    if work_tree is not None and (work_tree / ".mailmap").is_file():
+        mailmap = stable_hash((work_tree / ".mailmap").read_bytes().hex())
     else:
         ref = next((f for f in snapshot.files if f.path == ".mailmap"), None)
         mailmap = ref.blob if ref is not None and ref.blob else ""

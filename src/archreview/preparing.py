@@ -1,0 +1,67 @@
+"""Repository analyzers' ``prepare`` steps, run ahead in threads.
+
+Reading a repository's history (every old file version for secrets, every
+commit's changes for activity) needs only the revision and the settings, and
+it is mostly git's work in other processes. The engine starts these steps
+when the files begin to be analysed, one thread per analyzer, each with a
+cache connection of its own (an SQLite connection belongs to one thread), so
+that the history is read while the workers analyse the files; each
+analyzer's ``run`` then gets what its step returned.
+
+A step that fails hands its exception to ``result``, which raises it where
+the analyzer's ``run`` would have run, so a failure is reported the same way.
+The threads are daemons: an interrupted scan does not wait for them.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from .analyzers.base import RepoAnalyzer
+from .cache import Cache
+
+
+class _Step(threading.Thread):
+    def __init__(self, analyzer: RepoAnalyzer, make_context, cache_dir: Path | None):
+        super().__init__(name=f"prepare-{analyzer.name}", daemon=True)
+        self.analyzer = analyzer
+        self.make_context = make_context
+        self.cache_dir = cache_dir
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        # opened here: an SQLite connection belongs to the thread that made it
+        cache = Cache.open(self.cache_dir)[0] if self.cache_dir is not None else None
+        try:
+            self.value = self.analyzer.prepare(self.make_context(cache))
+        except BaseException as exc:  # noqa: BLE001 - handed to the analyzer's run
+            self.error = exc
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+class Preparing:
+    """The prepare steps of ``analyzers`` that have one, started at once.
+    ``make_context(cache)`` gives a step its PrepareContext."""
+
+    def __init__(self, analyzers: list[RepoAnalyzer], make_context, cache_dir: Path | None):
+        self._steps: dict[str, _Step] = {}
+        for analyzer in analyzers:
+            if type(analyzer).prepares():
+                step = self._steps[analyzer.name] = _Step(analyzer, make_context, cache_dir)
+                step.start()
+
+    def result(self, name: str) -> Any:
+        """What the step of analyzer ``name`` returned (None without one),
+        once it has finished; its exception, raised here."""
+        step = self._steps.get(name)
+        if step is None:
+            return None
+        step.join()
+        if step.error is not None:
+            raise step.error
+        return step.value

@@ -1,0 +1,94 @@
+"""Repository analyzers read git history in threads while the files are
+analysed (``RepoAnalyzer.prepare``); the result is the one the analyzers give
+when they read it themselves."""
+
+from __future__ import annotations
+
+import threading
+
+from secretfakes import Fakes
+
+from archreview.analyzers.activity import ActivityAnalyzer
+from archreview.analyzers.base import RepoAnalyzer
+from archreview.analyzers.secrets_history import SecretsHistoryAnalyzer
+from archreview.config import parse_config
+from archreview.scan import run_scan
+
+F = Fakes(11)
+AUTHORS = ("Ann <ann@example.com>", "Bob <bob@example.com>")
+
+
+def build(git_repo):
+    token = F.github_token()
+    git_repo.commit({"app/core.py": "def f(x):\n    return x\n", "deploy.py": f'TOKEN = "{token}"\n'}, date="2024-01-10", author=AUTHORS[0])
+    for month in range(2, 8):
+        body = "".join(f"def f{n}(x):\n    if x > {n}:\n        return {n}\n    return x\n" for n in range(month))
+        git_repo.commit({"app/core.py": body}, date=f"2024-{month:02d}-10", author=AUTHORS[month % 2])
+    git_repo.commit({"deploy.py": None}, date="2024-08-01", author=AUTHORS[1])
+    return token
+
+
+def comparable(result) -> dict:
+    document = result.to_dict()
+    return {
+        "findings": sorted((f["fingerprint"], f["rule"], f["path"], f["line"], f["message"]) for f in document["findings"]),
+        "activity": document["activity"],
+        "secrets_history": document["secrets_history"],
+    }
+
+
+def scan(path, cache_dir=None):
+    result, _, _ = run_scan(
+        path, config=parse_config({}, "test"), use_cache=cache_dir is not None, cache_dir=cache_dir, offline=True, jobs=1
+    )
+    return result
+
+
+def test_history_is_read_once_in_a_thread_of_its_own(git_repo, monkeypatch):
+    build(git_repo)
+    calls: list[tuple[str, str]] = []
+    for cls in (SecretsHistoryAnalyzer, ActivityAnalyzer):
+        original = cls.prepare
+
+        def spy(self, context, original=original):
+            calls.append((self.name, threading.current_thread().name))
+            return original(self, context)
+
+        monkeypatch.setattr(cls, "prepare", spy)
+    result = scan(git_repo.path)
+    assert sorted(calls) == [("activity", "prepare-activity"), ("secrets-history", "prepare-secrets-history")]
+    assert result.sections["activity"]["commits"]["total"] == 8
+    assert [f.path for f in result.findings if f.extra.get("history")] == ["deploy.py"]
+
+
+def test_the_result_is_the_same_as_when_each_analyzer_reads_history_itself(git_repo, monkeypatch, tmp_path):
+    build(git_repo)
+    ahead = comparable(scan(git_repo.path))
+    ahead_cached = comparable(scan(git_repo.path, tmp_path / "cache"))
+    monkeypatch.setattr(RepoAnalyzer, "prepares", classmethod(lambda cls: False))
+    inline = comparable(scan(git_repo.path))
+    assert ahead == inline == ahead_cached
+    assert ahead["secrets_history"]["findings"] == 1 and ahead["activity"]["hotspots"]
+
+
+def test_what_the_thread_stored_in_the_cache_serves_the_next_scan(git_repo, tmp_path):
+    build(git_repo)
+    first = scan(git_repo.path, tmp_path / "cache")
+    assert first.sections["secrets_history"]["from_cache"] == 0
+    git_repo.commit({"README.md": "app\n"}, date="2024-09-01")
+    second = scan(git_repo.path, tmp_path / "cache")
+    # the old versions were scanned (and stored) by the first scan's thread
+    assert second.sections["secrets_history"]["from_cache"] == second.sections["secrets_history"]["versions_total"] > 0
+
+
+def test_a_failing_history_step_is_reported_like_a_failing_analyzer(git_repo, monkeypatch):
+    build(git_repo)
+
+    def broken(self, context):
+        raise RuntimeError("git log broke")
+
+    monkeypatch.setattr(ActivityAnalyzer, "prepare", broken)
+    result = scan(git_repo.path)
+    assert "activity analysis failed: RuntimeError: git log broke" in result.coverage.notes
+    assert "activity" not in result.sections
+    assert result.sections["secrets_history"]["status"] == "complete"
