@@ -92,3 +92,24 @@ def test_a_failing_history_step_is_reported_like_a_failing_analyzer(git_repo, mo
     assert "activity analysis failed: RuntimeError: git log broke" in result.coverage.notes
     assert "activity" not in result.sections
     assert result.sections["secrets_history"]["status"] == "complete"
+
+
+def test_beside_a_pool_of_workers_the_history_gets_one_process(git_repo, monkeypatch, tmp_path):
+    """The workers keep every CPU busy, so more history processes would only
+    add memory; a scan with little to analyse lets the history use every job."""
+    body = "".join(f"def f{n}(x):\n    return x + {n}\n" for n in range(1500))
+    git_repo.commit({f"app/m{n}.py": f"# {n}\n{body}" for n in range(10)}, date="2024-01-10")
+    jobs: list[int] = []
+    original = SecretsHistoryAnalyzer.prepare
+
+    def spy(self, context):
+        jobs.append(context.options["jobs"])
+        return original(self, context)
+
+    monkeypatch.setattr(SecretsHistoryAnalyzer, "prepare", spy)
+    first, stats, _ = run_scan(git_repo.path, config=parse_config({}, "test"), cache_dir=tmp_path / "c", offline=True, jobs=2)
+    assert stats.workers == 2
+    git_repo.commit({"app/m0.py": "x = 1\n"}, date="2024-02-10")
+    second, stats, _ = run_scan(git_repo.path, config=parse_config({}, "test"), cache_dir=tmp_path / "c", offline=True, jobs=2)
+    assert stats.workers == 0 and stats.files_analyzed == 1
+    assert jobs == [1, 2]

@@ -6,7 +6,7 @@
    job is small - each file read, decoded and parsed once;
 4. store new results in the cache;
 5. run the repository-level analyzers on the snapshot and the per-file results
-   (their history-reading ``prepare`` steps start with step 1, in threads);
+   (their history-reading ``prepare`` steps start with step 3, in threads);
 6. assemble findings (with fingerprints), file metrics and coverage.
 """
 
@@ -134,12 +134,6 @@ class Engine:
         coverage = Coverage(files_total=len(snapshot.files), notes=list(snapshot.notes) + list(self.notes))
         python_paths = {f.path for f in snapshot.files if is_python_path(f.path)}
 
-        repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
-        preparing = Preparing(
-            repo_analyzers,
-            lambda cache: PrepareContext(snapshot, self.config, self._repo_options(), cache, self.selector),
-            self.cache.directory if self.cache is not None else None,
-        )
         candidates = self._select(snapshot, coverage)
         stats.phases["select"] = time.perf_counter() - started
 
@@ -182,6 +176,16 @@ class Engine:
                 tasks.append(Task(ref, role, modules.get(ref.path, ""), missing, python))
         stats.files_analyzed = len(tasks)
 
+        # the history is read while the files are analysed; alongside a pool
+        # of workers that keeps every CPU busy it gets one process and one
+        # git command at a time (more would only add memory)
+        repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
+        prepare_options = {**self._repo_options(), **({"jobs": 1} if self._pooled(tasks) else {})}
+        preparing = Preparing(
+            repo_analyzers,
+            lambda cache: PrepareContext(snapshot, self.config, prepare_options, cache, self.selector),
+            self.cache.directory if self.cache is not None else None,
+        )
         phase = time.perf_counter()
         file_skips: dict[str, str] = {}
         file_excludes: dict[str, str] = {}
@@ -321,15 +325,20 @@ class Engine:
         then the ``jobs`` setting, then one per CPU."""
         return self.options.jobs or self.config.jobs or available_cpus()
 
+    def _pooled(self, tasks: list[Task]) -> bool:
+        """Whether ``tasks`` are analysed by a pool of worker processes (else
+        in this process: few or small files, or one job)."""
+        total_bytes = sum(t.ref.size or 0 for t in tasks)
+        small = len(tasks) <= IN_PROCESS_MAX_FILES or total_bytes <= IN_PROCESS_MAX_BYTES
+        return self._jobs() > 1 and not small
+
     def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats):
         if not tasks:
             return
         settings = {name: self.settings[name] for name in {n for t in tasks for n in t.analyzers}}
         budget = self.config.file_time_budget
         jobs = self._jobs()
-        total_bytes = sum(t.ref.size or 0 for t in tasks)
-        small = len(tasks) <= IN_PROCESS_MAX_FILES or total_bytes <= IN_PROCESS_MAX_BYTES
-        if jobs <= 1 or small:
+        if not self._pooled(tasks):
             stats.workers = 0
             processor = FileProcessor(snapshot.reader_spec, settings, budget)
             try:
@@ -500,6 +509,9 @@ class Engine:
                     continue
                 finally:
                     stats.phases[f"  {cls.name}"] = time.perf_counter() - started
+                    ahead = preparing.seconds(cls.name)
+                    if ahead is not None:
+                        stats.phases[f"  {cls.name}: history, read ahead"] = ahead
                 result.analyzers[cls.name] = cls.version
                 if output.incomplete:
                     stats.incomplete.append(f"{cls.name}: {output.incomplete}")

@@ -16,6 +16,7 @@ The threads are daemons: an interrupted scan does not wait for them.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ class _Step(threading.Thread):
         self.cache_dir = cache_dir
         self.value: Any = None
         self.error: BaseException | None = None
+        self.seconds = 0.0
 
     def run(self) -> None:
+        started = time.perf_counter()
         # opened here: an SQLite connection belongs to the thread that made it
         cache = Cache.open(self.cache_dir)[0] if self.cache_dir is not None else None
         try:
@@ -42,6 +45,7 @@ class _Step(threading.Thread):
         finally:
             if cache is not None:
                 cache.close()
+            self.seconds = time.perf_counter() - started
 
 
 class Preparing:
@@ -54,6 +58,11 @@ class Preparing:
             if type(analyzer).prepares():
                 step = self._steps[analyzer.name] = _Step(analyzer, make_context, cache_dir)
                 step.start()
+
+    def seconds(self, name: str) -> float | None:
+        """How long the finished step of analyzer ``name`` took (None without one)."""
+        step = self._steps.get(name)
+        return step.seconds if step is not None else None
 
     def result(self, name: str) -> Any:
         """What the step of analyzer ``name`` returned (None without one),
