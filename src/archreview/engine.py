@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__
 from .analyzers import file_analyzer_classes, repo_analyzer_classes
-from .analyzers.base import PrepareContext, RepoContext, cache_config_key
+from .analyzers.base import FILES_DONE, FilesDone, PrepareContext, RepoContext, cache_config_key
 from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
@@ -176,11 +176,15 @@ class Engine:
                 tasks.append(Task(ref, role, modules.get(ref.path, ""), missing, python))
         stats.files_analyzed = len(tasks)
 
-        # the history is read while the files are analysed; alongside a pool
-        # of workers that keeps every CPU busy it gets one process and one
-        # git command at a time (more would only add memory)
+        # the history is read while the files are analysed; beside a pool of
+        # workers that keeps every CPU busy it gets one process and one git
+        # command at a time (more would only add memory), and its time limit
+        # counts from when the pool is done
         repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
-        prepare_options = {**self._repo_options(), **({"jobs": 1} if self._pooled(tasks) else {})}
+        files_done = FilesDone()
+        prepare_options = self._repo_options()
+        if self._pooled(tasks):
+            prepare_options.update({"jobs": 1, FILES_DONE: files_done})
         preparing = Preparing(
             repo_analyzers,
             lambda cache: PrepareContext(snapshot, self.config, prepare_options, cache, self.selector),
@@ -195,6 +199,7 @@ class Engine:
                 progress.advance()
                 self._absorb(result, outputs, file_skips, file_excludes, stats)
         finally:
+            files_done.mark()
             progress.close()
             if self.cache is not None:
                 self.cache.flush()

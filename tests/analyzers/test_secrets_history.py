@@ -174,3 +174,26 @@ def test_many_old_versions_are_split_between_processes_with_the_same_findings(gi
     assert len(history(shared)) == 2
     section = shared.sections[SECTION]
     assert section["status"] == "complete" and section["versions_checked"] == section["versions_total"] == 17
+
+
+def test_beside_a_worker_pool_the_time_limit_counts_from_when_the_files_are_done(git_repo):
+    from archreview.analyzers.base import FilesDone
+    from archreview.analyzers.secrets_history import Share, Version, scan_share
+
+    build(git_repo)
+    repo = GitRepo(git_repo.path)
+    try:
+        listing = repo.run("rev-list", "--objects", "--all").stdout.decode().split("\n")
+        blobs = [line.split(" ", 1) for line in listing if " " in line]
+        versions = [Version(oid, 100, path, "source", "k") for oid, path in blobs if path.endswith(".py")]
+    finally:
+        repo.close()
+    analyzer = secrets_module.SecretsAnalyzer()
+    settings = analyzer.settings(parse_config({}, "test"))
+    assert len(versions) >= 3
+    running = FilesDone()  # the pool is still analysing files: the limit has not started
+    share = scan_share(str(git_repo.path), Share(list(versions)), settings, 0.0, files_done=running)
+    assert share.scanned == len(versions)
+    running.mark()  # the files are done: a limit of 0 s is over at once
+    share = scan_share(str(git_repo.path), Share(list(versions)), settings, 0.0, files_done=running)
+    assert share.scanned == 0

@@ -282,6 +282,28 @@ class RepoOutput:
     incomplete: str = ""
 
 
+#: PrepareContext.options key of the scan's :class:`FilesDone`
+FILES_DONE = "files_done"
+
+
+class FilesDone:
+    """When the file analysis ended. A step's time limit (the secrets
+    history's ``history_seconds``) counts from then: while the workers run,
+    the history is read on time the scan spends anyway, and a busy pool must
+    not use up the limit."""
+
+    def __init__(self) -> None:
+        self._at: float | None = None
+
+    def mark(self) -> None:
+        if self._at is None:
+            self._at = time.monotonic()
+
+    def at(self) -> float | None:
+        """``time.monotonic()`` when the files were done; None while they are not."""
+        return self._at
+
+
 @dataclass
 class PrepareContext:
     """What ``RepoAnalyzer.prepare`` can see: the revision, the settings and

@@ -43,7 +43,7 @@ from ..errors import ConfigError
 from ..gitrepo import GitRepo
 from ..model import Finding
 from . import blob_listing
-from .base import RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
+from .base import FILES_DONE, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SECTION as CONFIG_SECTION
 from .secrets import SecretsAnalyzer
 
@@ -194,7 +194,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         try:
             versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options, memo)
             jobs = context.options.get("jobs") or 1
-            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo, jobs)
+            files_done = context.options.get(FILES_DONE)
+            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo, jobs, files_done)
         finally:
             repo.close()
         return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key)
@@ -285,7 +286,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             versions.append(Version(oid, size, path, role, key))
         return versions, walk
 
-    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options, memo=None, jobs=1) -> dict[str, dict[str, Any]]:
+    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options, memo=None, jobs=1, files_done=None) -> dict[str, dict[str, Any]]:
         """Per-blob outputs of the ``secrets`` analyzer: from the memo of a
         newer revision, cached, or scanned now."""
         outputs: dict[str, dict[str, Any]] = {}
@@ -319,7 +320,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             if jobs > 1:
                 pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"))
                 futures = [pool.submit(scan_share, str(repo.git_dir), share, settings, options.seconds) for share in shares[1:]]
-            found.append(scan_share(str(repo.git_dir), shares[0], settings, options.seconds, analyzer, repo))
+            found.append(scan_share(str(repo.git_dir), shares[0], settings, options.seconds, analyzer, repo, files_done))
             if pool is not None:
                 for future in futures:
                     try:
@@ -420,21 +421,35 @@ class Share:
     unreadable: int = 0
 
 
-def scan_share(git_dir: str, share: Share, settings, seconds: float, analyzer: SecretsAnalyzer | None = None, repo: GitRepo | None = None) -> Share:
+def scan_share(
+    git_dir: str,
+    share: Share,
+    settings,
+    seconds: float,
+    analyzer: SecretsAnalyzer | None = None,
+    repo: GitRepo | None = None,
+    files_done: FilesDone | None = None,
+) -> Share:
     """Scan one share's versions, read through one ``git cat-file --batch``,
-    until ``seconds`` have passed. Runs in this process or in a fresh one
-    (which opens its own repository and analyzer)."""
+    until ``seconds`` have passed - counted from when the scan's file
+    analysis ended, when it runs alongside it (``files_done``). Runs in this
+    process or in a fresh one (which opens its own repository and analyzer)."""
     if analyzer is None:
         analyzer = SecretsAnalyzer()
         analyzer.setup(settings)
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+
+    def over_time(now: float) -> bool:
+        since = files_done.at() if files_done is not None else started
+        return since is not None and now > max(since, started) + seconds
+
     by_oid = {v.oid: v for v in share.versions}
     own = repo is None
     repo = GitRepo(git_dir) if own else repo
     blobs = repo.iter_blobs(list(by_oid))
     try:
         for oid, data in blobs:
-            if time.monotonic() > deadline:
+            if over_time(time.monotonic()):
                 break
             output = _analyse(analyzer, settings, by_oid[oid], data)
             if output is None:
