@@ -176,20 +176,8 @@ class Engine:
                 tasks.append(Task(ref, role, modules.get(ref.path, ""), missing, python))
         stats.files_analyzed = len(tasks)
 
-        # the history is read while the files are analysed; beside a pool of
-        # workers that keeps every CPU busy it gets one process and one git
-        # command at a time (more would only add memory), and its time limit
-        # counts from when the pool is done
         repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
-        files_done = FilesDone()
-        prepare_options = self._repo_options()
-        if self._pooled(tasks):
-            prepare_options.update({"jobs": 1, FILES_DONE: files_done})
-        preparing = Preparing(
-            repo_analyzers,
-            lambda cache: PrepareContext(snapshot, self.config, prepare_options, cache, self.selector),
-            self.cache.directory if self.cache is not None else None,
-        )
+        preparing, files_done = self._read_history_ahead(snapshot, repo_analyzers, tasks)
         phase = time.perf_counter()
         file_skips: dict[str, str] = {}
         file_excludes: dict[str, str] = {}
@@ -274,12 +262,18 @@ class Engine:
             candidates.append((ref, role, wanted))
         return candidates
 
-    def prefetch(self, snapshots: list[Snapshot]) -> ScanStats:
+    def prefetch(self, snapshots: list[Snapshot], history_of: Snapshot | None = None) -> ScanStats:
         """Analyse, in one pool, every file that any of ``snapshots`` needs and
         the cache lacks, and store the results, so that scanning the snapshots
         afterwards costs only cache lookups. For scanning many revisions of one
         repository in a row (backfill): one pool start, and a blob shared by
-        several revisions is analysed once."""
+        several revisions is analysed once.
+
+        ``history_of``: a snapshot whose history the repository analyzers read
+        meanwhile (``prepare``, with this engine's ``extra`` options: the
+        backfill's memos, which the scans of the older revisions then reuse);
+        what they return is dropped - a step that fails is done again, and
+        reported, by the scan of that snapshot."""
         stats = ScanStats()
         if self.cache is None or not snapshots:
             return stats
@@ -313,6 +307,9 @@ class Engine:
         stats.files_analyzed = len(tasks)
         stats.phases["select"] = time.perf_counter() - started
         phase = time.perf_counter()
+        preparing = None
+        if history_of is not None:
+            preparing, files_done = self._read_history_ahead(history_of, [cls() for cls in repo_analyzer_classes()], tasks)
         progress = Progress(len(tasks), self.options.progress)
         try:
             for result in self._analyse(tasks, snapshots[0], stats):
@@ -321,9 +318,29 @@ class Engine:
         finally:
             progress.close()
             self.cache.flush()
+            if preparing is not None:
+                files_done.mark()
+                preparing.wait()
         stats.phases["analyse"] = time.perf_counter() - phase
         stats.wall = time.perf_counter() - started
         return stats
+
+    def _read_history_ahead(self, snapshot: Snapshot, analyzers, tasks: list[Task]) -> tuple[Preparing, FilesDone]:
+        """Start the ``prepare`` steps of ``analyzers`` for ``snapshot``, to
+        run while ``tasks`` are analysed. Beside a pool of workers that keeps
+        every CPU busy they get one process and one git command at a time
+        (more would only add memory), and their time limit counts from when
+        the returned FilesDone is marked."""
+        files_done = FilesDone()
+        options = self._repo_options()
+        if self._pooled(tasks):
+            options.update({"jobs": 1, FILES_DONE: files_done})
+        preparing = Preparing(
+            analyzers,
+            lambda cache: PrepareContext(snapshot, self.config, options, cache, self.selector),
+            self.cache.directory if self.cache is not None else None,
+        )
+        return preparing, files_done
 
     def _jobs(self) -> int:
         """How many processes (or git commands) may run side by side: ``--jobs``,

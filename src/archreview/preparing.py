@@ -74,3 +74,8 @@ class Preparing:
         if step.error is not None:
             raise step.error
         return step.value
+
+    def wait(self) -> None:
+        """Until every step has finished (what they returned or raised stays unread)."""
+        for step in self._steps.values():
+            step.join()

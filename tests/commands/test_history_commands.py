@@ -61,6 +61,31 @@ def test_backfill_fills_past_months(repo):
     assert by_month["2025-06"].result.sections["activity"]["reference_date"].startswith("2025-06-15")
 
 
+def test_backfill_reads_the_history_once_while_the_files_are_analysed(repo, monkeypatch):
+    import threading
+
+    from archreview.analyzers import blob_listing
+    from archreview.analyzers.activity import gitlog
+
+    git_repo, _ = repo
+    calls: list[tuple[str, str]] = []
+    for module, name in ((gitlog, "_list"), (blob_listing, "reachable")):
+        original = getattr(module, name)
+
+        def spy(*args, original=original, name=name, **kwargs):
+            calls.append((name, threading.current_thread().name))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    out = run("backfill", str(git_repo.path), "--until", "2025-06", "--months", "7")
+    assert out.exit_code == 0, out.output
+    # the newest month's history, read beside the file analysis; the older
+    # months and the newest month's own scan take theirs from the memos
+    assert sorted(calls) == [("_list", "prepare-activity"), ("reachable", "prepare-secrets-history")]
+    june = history.load(git_repo.path / ".archreview" / "history").get("2025-06").result
+    assert june.sections["activity"]["commits"]["total"] > 0 and june.sections["secrets_history"]["status"] == "complete"
+
+
 def test_backfill_ignores_a_dirty_work_tree(repo):
     git_repo, c = repo
     (git_repo.path / "app" / "billing.py").write_text(branchy("dirty", 30), encoding="utf-8")  # uncommitted

@@ -135,23 +135,26 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
         return {}
     snapshots = [open_snapshot(path, rev=commit) for commit in commits]
     config = config_for(snapshots[0], settings.get("config_path"))
+    memo = Memo()
+    secrets_memo = HistoryMemo()
+    memos = {MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo}
     if settings.get("use_cache", True) and len(commits) > 1:
         options = ScanOptions(
             jobs=settings.get("jobs", 0),
             cache_dir=_path(settings.get("cache_dir")),
             progress=settings.get("progress", False),
+            extra=memos,
         )
         engine = Engine(config, options)
         try:
-            stats = engine.prefetch(snapshots)
+            # the newest commit's history is read into the memos meanwhile
+            stats = engine.prefetch(snapshots, history_of=snapshots[0])
         finally:
             engine.close()
         echo(
             f"{len(commits)} commits to scan: {stats.files_considered} distinct files, {stats.files_analyzed} "
             f"analysed in {stats.wall:.1f} s, the others were in the cache"
         )
-    memo = Memo()
-    secrets_memo = HistoryMemo()
     results = {}
     for commit, snapshot in zip(commits, snapshots):
         started = time.perf_counter()
@@ -159,7 +162,7 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
             path,
             snapshot=snapshot,
             config=config,
-            options=ScanOptions(extra={MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo}),
+            options=ScanOptions(extra=memos),
             **settings,
         )
         results[commit] = (result, stats, time.perf_counter() - started)
