@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from ...config import stable_hash
 from ...errors import ConfigError
@@ -131,11 +132,9 @@ def _output_key(version: str, context: RepoContext, inactive_months: int, files:
     analysed ones under the snapshot's prefix, by path) and findings it
     weighs. The same inputs again (a rescan, a rerun in CI) cost one lookup."""
     snapshot = context.snapshot
-    repo = GitRepo(snapshot.root)
-    work_tree = repo.work_tree
-    repo.close()
-    if work_tree is not None and (work_tree / ".mailmap").is_file():
-        mailmap = stable_hash((work_tree / ".mailmap").read_bytes().hex())
+    work_mailmap = None if snapshot.bare else Path(snapshot.root) / ".mailmap"  # git reads the work tree's
+    if work_mailmap is not None and work_mailmap.is_file():
+        mailmap = stable_hash(work_mailmap.read_bytes().hex())
     else:
         ref = next((f for f in snapshot.files if f.path == ".mailmap"), None)
         mailmap = ref.blob if ref is not None and ref.blob else ""
