@@ -47,3 +47,31 @@ def test_safe_environment_disables_repository_programs():
     assert pairs["core.fsmonitor"] == "false"
     assert pairs["diff.external"] == ""
     assert env["GIT_OPTIONAL_LOCKS"] == "0"
+
+
+def test_a_stoppable_command_is_killed_when_asked_to_stop(git_repo):
+    from archreview.errors import Stopped
+
+    git_repo.commit({"a.py": "x = 1\n"})
+    repo = GitRepo(git_repo.path)
+    stop = threading.Event()
+    try:
+        assert repo.run("rev-parse", "HEAD", stop=stop).returncode == 0  # not stopped: a normal result
+        timer = threading.Timer(0.3, stop.set)
+        timer.start()
+        try:
+            repo.run("-c", "alias.pause=!sleep 3", "pause", stop=stop)
+        except Stopped:
+            pass
+        else:
+            raise AssertionError("the command ran to its end although it was asked to stop")
+        finally:
+            timer.cancel()
+        try:  # already stopped: nothing starts
+            repo.run("rev-parse", "HEAD", stop=stop)
+        except Stopped:
+            pass
+        else:
+            raise AssertionError("a command started after the stop")
+    finally:
+        repo.close()

@@ -113,3 +113,35 @@ def test_beside_a_pool_of_workers_the_history_gets_one_process(git_repo, monkeyp
     second, stats, _ = run_scan(git_repo.path, config=parse_config({}, "test"), cache_dir=tmp_path / "c", offline=True, jobs=2)
     assert stats.workers == 0 and stats.files_analyzed == 1
     assert jobs == [1, 2]
+
+
+def test_an_interrupted_scan_stops_the_history_steps_and_waits_for_them(git_repo, monkeypatch):
+    """Ctrl-C (or a failure) in the file analysis: the steps are told to stop
+    and have ended when the exception leaves the scan - a thread left running
+    inside a native extension while the interpreter exits can abort it."""
+    from archreview.analyzers.base import STOP
+    from archreview.worker import FileProcessor
+
+    build(git_repo)
+    seen: dict[str, bool] = {}
+    started = threading.Event()
+
+    def waits_for_stop(self, context):
+        started.set()
+        seen[self.name] = context.options[STOP].wait(60)  # True once told to stop
+        return None
+
+    def interrupted(self, task):
+        assert started.wait(60), "the history step did not start"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ActivityAnalyzer, "prepare", waits_for_stop)
+    monkeypatch.setattr(FileProcessor, "process", interrupted)
+    try:
+        scan(git_repo.path)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the interrupt was swallowed")
+    assert seen == {"activity": True}
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("prepare-")]

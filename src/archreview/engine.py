@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from typing import Any
 
 from . import __version__
 from .analyzers import file_analyzer_classes, repo_analyzer_classes
-from .analyzers.base import FILES_DONE, FilesDone, PrepareContext, RepoContext, cache_config_key
+from .analyzers.base import FILES_DONE, STOP, FilesDone, PrepareContext, RepoContext, cache_config_key
 from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
@@ -178,26 +179,30 @@ class Engine:
 
         repo_analyzers = [cls() for cls in repo_analyzer_classes()] if self.options.repo_analyzers else []
         preparing, files_done = self._read_history_ahead(snapshot, repo_analyzers, tasks)
-        phase = time.perf_counter()
-        file_skips: dict[str, str] = {}
-        file_excludes: dict[str, str] = {}
-        progress = Progress(len(tasks), self.options.progress)
         try:
-            for result in self._analyse(tasks, snapshot, stats):
-                progress.advance()
-                self._absorb(result, outputs, file_skips, file_excludes, stats)
-        finally:
-            files_done.mark()
-            progress.close()
-            if self.cache is not None:
-                self.cache.flush()
-        stats.phases["analyse"] = time.perf_counter() - phase
-
-        result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
-        if self.options.repo_analyzers:
             phase = time.perf_counter()
-            self._run_repo_analyzers(snapshot, result, outputs, stats, repo_analyzers, preparing)
-            stats.phases["repository analyzers"] = time.perf_counter() - phase
+            file_skips: dict[str, str] = {}
+            file_excludes: dict[str, str] = {}
+            progress = Progress(len(tasks), self.options.progress)
+            try:
+                for result in self._analyse(tasks, snapshot, stats):
+                    progress.advance()
+                    self._absorb(result, outputs, file_skips, file_excludes, stats)
+            finally:
+                files_done.mark()
+                progress.close()
+                if self.cache is not None:
+                    self.cache.flush()
+            stats.phases["analyse"] = time.perf_counter() - phase
+
+            result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
+            if self.options.repo_analyzers:
+                phase = time.perf_counter()
+                self._run_repo_analyzers(snapshot, result, outputs, stats, repo_analyzers, preparing)
+                stats.phases["repository analyzers"] = time.perf_counter() - phase
+        except BaseException:
+            preparing.stop()  # an abandoned scan leaves nothing running
+            raise
         assign_fingerprints(result.findings)
         result.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.area, f.path, f.line, f.rule))
         coverage.skipped.sort(key=lambda s: s.path)
@@ -315,6 +320,10 @@ class Engine:
             for result in self._analyse(tasks, snapshots[0], stats):
                 progress.advance()
                 self._record(result, stats)
+        except BaseException:
+            if preparing is not None:
+                preparing.stop()  # an abandoned backfill leaves nothing running
+            raise
         finally:
             progress.close()
             self.cache.flush()
@@ -332,13 +341,15 @@ class Engine:
         (more would only add memory), and their time limit counts from when
         the returned FilesDone is marked."""
         files_done = FilesDone()
-        options = self._repo_options()
+        stopping = threading.Event()
+        options = {**self._repo_options(), STOP: stopping}
         if self._pooled(tasks):
             options.update({"jobs": 1, FILES_DONE: files_done})
         preparing = Preparing(
             analyzers,
             lambda cache: PrepareContext(snapshot, self.config, options, cache, self.selector),
             self.cache.directory if self.cache is not None else None,
+            stopping,
         )
         return preparing, files_done
 

@@ -19,3 +19,8 @@ class RepositoryError(ArchreviewError):
 
 class ConfigError(ArchreviewError):
     """The configuration is invalid."""
+
+
+class Stopped(Exception):
+    """A step running beside the scan was asked to stop, because the scan is
+    being abandoned (interrupted, or failed); nothing to report."""

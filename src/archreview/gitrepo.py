@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RepositoryError
+from .errors import RepositoryError, Stopped
 
 # Settings forced on every git command we run.
 SAFE_CONFIG = (
@@ -27,6 +27,8 @@ SAFE_CONFIG = (
     ("protocol.allow", "never"),
 )
 
+#: how often a stoppable git command checks whether it was asked to stop
+STOP_POLL_SECONDS = 0.2
 MODE_FILE = "100644"
 MODE_EXECUTABLE = "100755"
 MODE_SYMLINK = "120000"
@@ -281,16 +283,38 @@ class GitRepo:
         return sizes
 
     # -- history ---------------------------------------------------------
-    def run(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    def run(self, *args: str, input: bytes | None = None, stop: threading.Event | None = None) -> subprocess.CompletedProcess:
         """Run one git command with the safe environment; bytes in and out.
-        The caller looks at ``returncode`` and ``stderr``."""
-        return subprocess.run(
+        The caller looks at ``returncode`` and ``stderr``. ``stop``: once it
+        is set, the command is killed and :class:`Stopped` raised (a long
+        history read must not hold up an abandoned scan)."""
+        if stop is None:
+            return subprocess.run(self.command(*args), input=input, capture_output=True, env=safe_git_env(), check=False)
+        if stop.is_set():
+            raise Stopped("stopped")
+        proc = subprocess.Popen(
             self.command(*args),
-            input=input,
-            capture_output=True,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=safe_git_env(),
-            check=False,
         )
+        try:
+            while True:
+                try:
+                    # a retry after a timeout loses no output, and sends no input twice
+                    stdout, stderr = proc.communicate(input, timeout=STOP_POLL_SECONDS)
+                    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+                except subprocess.TimeoutExpired:
+                    if stop.is_set():
+                        raise Stopped("stopped") from None
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                proc.wait()
+                for pipe in (proc.stdin, proc.stdout, proc.stderr):
+                    if pipe is not None:
+                        pipe.close()
 
     def command(self, *args: str) -> list[str]:
         """Argument list for a git command on this repository (work tree

@@ -10,7 +10,11 @@ analyzer's ``run`` then gets what its step returned.
 
 A step that fails hands its exception to ``result``, which raises it where
 the analyzer's ``run`` would have run, so a failure is reported the same way.
-The threads are daemons: an interrupted scan does not wait for them.
+A scan that is abandoned (interrupted, or failed) calls ``stop``: the steps
+see the event they were given set, end within a fraction of a second (git
+commands are killed, share processes terminated) and are joined, so nothing
+runs on while the interpreter exits - a thread still inside a native
+extension then can abort the process.
 """
 
 from __future__ import annotations
@@ -52,8 +56,10 @@ class Preparing:
     """The prepare steps of ``analyzers`` that have one, started at once.
     ``make_context(cache)`` gives a step its PrepareContext."""
 
-    def __init__(self, analyzers: list[RepoAnalyzer], make_context, cache_dir: Path | None):
+    def __init__(self, analyzers: list[RepoAnalyzer], make_context, cache_dir: Path | None, stopping: threading.Event | None = None):
+        """``stopping``: the event the steps' contexts carry (``STOP``), set by :meth:`stop`."""
         self._steps: dict[str, _Step] = {}
+        self._stopping = stopping if stopping is not None else threading.Event()
         for analyzer in analyzers:
             if type(analyzer).prepares():
                 step = self._steps[analyzer.name] = _Step(analyzer, make_context, cache_dir)
@@ -79,3 +85,8 @@ class Preparing:
         """Until every step has finished (what they returned or raised stays unread)."""
         for step in self._steps.values():
             step.join()
+
+    def stop(self) -> None:
+        """Ask every step to end now, and wait until they have."""
+        self._stopping.set()
+        self.wait()

@@ -178,7 +178,7 @@ def test_many_old_versions_are_split_between_processes_with_the_same_findings(gi
 
 def test_beside_a_worker_pool_the_time_limit_counts_from_when_the_files_are_done(git_repo):
     from archreview.analyzers.base import FilesDone
-    from archreview.analyzers.secrets_history import Share, Version, scan_share
+    from archreview.analyzers.secrets_history import Limits, Share, Version, scan_share
 
     build(git_repo)
     repo = GitRepo(git_repo.path)
@@ -192,8 +192,28 @@ def test_beside_a_worker_pool_the_time_limit_counts_from_when_the_files_are_done
     settings = analyzer.settings(parse_config({}, "test"))
     assert len(versions) >= 3
     running = FilesDone()  # the pool is still analysing files: the limit has not started
-    share = scan_share(str(git_repo.path), Share(list(versions)), settings, 0.0, files_done=running)
+    share = scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(0.0, files_done=running))
     assert share.scanned == len(versions)
     running.mark()  # the files are done: a limit of 0 s is over at once
-    share = scan_share(str(git_repo.path), Share(list(versions)), settings, 0.0, files_done=running)
+    share = scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(0.0, files_done=running))
     assert share.scanned == 0
+
+
+def test_a_stopped_scan_reads_no_more_old_versions(git_repo):
+    import threading
+
+    from archreview.analyzers.secrets_history import Limits, Share, Version, scan_share
+
+    build(git_repo)
+    repo = GitRepo(git_repo.path)
+    try:
+        listing = repo.run("rev-list", "--objects", "--all").stdout.decode().split("\n")
+        versions = [Version(*line.split(" ", 1)[:1], 100, line.split(" ", 1)[1], "source", "k") for line in listing if line.endswith(".py")]
+    finally:
+        repo.close()
+    analyzer = secrets_module.SecretsAnalyzer()
+    settings = analyzer.settings(parse_config({}, "test"))
+    stop = threading.Event()
+    assert scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(60.0, stop=stop)).scanned == len(versions)
+    stop.set()
+    assert scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(60.0, stop=stop)).scanned == 0

@@ -284,6 +284,10 @@ class RepoOutput:
 
 #: PrepareContext.options key of the scan's :class:`FilesDone`
 FILES_DONE = "files_done"
+#: PrepareContext.options key of a ``threading.Event`` set when the scan is
+#: abandoned (interrupted, or failed): a prepare step then stops as soon as it
+#: can (long loops check it; git commands get it as ``GitRepo.run(stop=)``)
+STOP = "stop"
 
 
 class FilesDone:
@@ -325,7 +329,8 @@ class RepoAnalyzer:
         history). The engine runs it in a thread of its own while the files
         are analysed, and hands what it returns to ``run`` through
         ``context.prepared[name]``; it must touch nothing shared but what
-        ``context`` gives it. None: nothing to prepare."""
+        ``context`` gives it, and end soon once ``context.options[STOP]`` is
+        set (raising ``errors.Stopped`` is fine). None: nothing to prepare."""
         return None
 
     def run(self, context: RepoContext) -> RepoOutput:

@@ -33,9 +33,9 @@ a shallow clone is checked as far as it reaches, and the result says so.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import stable_hash
@@ -43,7 +43,7 @@ from ..errors import ConfigError
 from ..gitrepo import GitRepo
 from ..model import Finding
 from . import blob_listing
-from .base import FILES_DONE, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
+from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SECTION as CONFIG_SECTION
 from .secrets import SecretsAnalyzer
 
@@ -57,6 +57,8 @@ MAX_INTRODUCTION_PATHS = 500
 #: old versions from which the scan is split between processes (below, the
 #: start of a process costs more than it saves)
 PARALLEL_MIN = 4000
+#: how often the wait for other processes' shares checks for a stop
+STOP_POLL_SECONDS = 0.2
 HISTORY_PLAIN = (
     "This secret was deleted from the code but stays in the git history, where anyone with a copy of the "
     "repository can still read it, so it must be revoked."
@@ -135,6 +137,25 @@ class Version:
         return f"{self.oid} {self.key}"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long old versions are read: ``seconds``, counted from when the
+    scan's file analysis ended when the history is read alongside it
+    (``files_done``), and until ``stop`` is set (an abandoned scan). Another
+    process gets only ``seconds`` (``for_process``)."""
+
+    seconds: float
+    jobs: int = 1
+    files_done: FilesDone | None = None
+    stop: threading.Event | None = None
+
+    def for_process(self) -> Limits:
+        return replace(self, files_done=None, stop=None)
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
 @dataclass
 class Pass:
     versions_total: int = 0
@@ -193,9 +214,13 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         repo = GitRepo(snapshot.root)
         try:
             versions, walk = self._versions(repo, snapshot, current, analyzer, settings, config_hash, context, options, memo)
-            jobs = context.options.get("jobs") or 1
-            files_done = context.options.get(FILES_DONE)
-            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, options, memo, jobs, files_done)
+            limits = Limits(
+                options.seconds,
+                jobs=int(context.options.get("jobs") or 1),
+                files_done=context.options.get(FILES_DONE),
+                stop=context.options.get(STOP),
+            )
+            outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, limits, memo)
         finally:
             repo.close()
         return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key)
@@ -286,7 +311,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             versions.append(Version(oid, size, path, role, key))
         return versions, walk
 
-    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, options, memo=None, jobs=1, files_done=None) -> dict[str, dict[str, Any]]:
+    def _scan(self, repo, versions, analyzer, settings, config_hash, cache, walk: Pass, limits: Limits, memo=None) -> dict[str, dict[str, Any]]:
         """Per-blob outputs of the ``secrets`` analyzer: from the memo of a
         newer revision, cached, or scanned now."""
         outputs: dict[str, dict[str, Any]] = {}
@@ -312,24 +337,29 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 outputs.update(cache.get_many(analyzer.name, analyzer.version, key, oids))
         walk.from_cache = len(outputs)
         missing = [v for v in versions if v.oid not in outputs]
-        jobs = min(int(jobs), len(missing) // (PARALLEL_MIN // 2)) if len(missing) >= PARALLEL_MIN else 1
+        jobs = min(limits.jobs, len(missing) // (PARALLEL_MIN // 2)) if len(missing) >= PARALLEL_MIN else 1
         shares = [Share(missing[i::jobs]) for i in range(jobs)]
         found: list[Share] = []
         pool = None
         try:
             if jobs > 1:
-                pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"))
-                futures = [pool.submit(scan_share, str(repo.git_dir), share, settings, options.seconds) for share in shares[1:]]
-            found.append(scan_share(str(repo.git_dir), shares[0], settings, options.seconds, analyzer, repo, files_done))
+                pool = multiprocessing.get_context("spawn").Pool(jobs - 1)
+                pending = [pool.apply_async(scan_share, (str(repo.git_dir), share, settings, limits.for_process())) for share in shares[1:]]
+            found.append(scan_share(str(repo.git_dir), shares[0], settings, limits, analyzer, repo))
             if pool is not None:
-                for future in futures:
+                for share in pending:
+                    while not share.ready() and not limits.stopped():
+                        share.wait(STOP_POLL_SECONDS)
+                    if limits.stopped():
+                        break
                     try:
-                        found.append(future.result())
+                        found.append(share.get())
                     except Exception:  # noqa: BLE001 - a lost process leaves its share for the next scan
                         continue
         finally:
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                pool.terminate()  # every share is in, or the scan is abandoned
+                pool.join()
         new_clean: set[str] = set()
         by_oid = {v.oid: v for v in missing}
         for share in found:
@@ -425,23 +455,23 @@ def scan_share(
     git_dir: str,
     share: Share,
     settings,
-    seconds: float,
+    limits: Limits,
     analyzer: SecretsAnalyzer | None = None,
     repo: GitRepo | None = None,
-    files_done: FilesDone | None = None,
 ) -> Share:
     """Scan one share's versions, read through one ``git cat-file --batch``,
-    until ``seconds`` have passed - counted from when the scan's file
-    analysis ended, when it runs alongside it (``files_done``). Runs in this
-    process or in a fresh one (which opens its own repository and analyzer)."""
+    within ``limits``. Runs in this process or in a fresh one (which opens
+    its own repository and analyzer)."""
     if analyzer is None:
         analyzer = SecretsAnalyzer()
         analyzer.setup(settings)
     started = time.monotonic()
 
     def over_time(now: float) -> bool:
-        since = files_done.at() if files_done is not None else started
-        return since is not None and now > max(since, started) + seconds
+        if limits.stopped():
+            return True
+        since = limits.files_done.at() if limits.files_done is not None else started
+        return since is not None and now > max(since, started) + limits.seconds
 
     by_oid = {v.oid: v for v in share.versions}
     own = repo is None

@@ -23,7 +23,7 @@ from ...config import stable_hash
 from ...errors import ConfigError
 from ...gitrepo import GitRepo
 from ...model import Finding
-from ..base import RepoAnalyzer, RepoContext, RepoOutput
+from ..base import STOP, RepoAnalyzer, RepoContext, RepoOutput
 from . import gitlog, measures
 
 DEFAULT_INACTIVE_MONTHS = 6
@@ -61,7 +61,9 @@ class ActivityAnalyzer(RepoAnalyzer):
         repo = GitRepo(snapshot.root)
         try:
             commits = gitlog.list_commits(repo, snapshot.revision, memo)
-            changes = gitlog.file_changes(repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision)
+            changes = gitlog.file_changes(
+                repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision, stop=context.options.get(STOP)
+            )
         finally:
             repo.close()
         return History(commits, changes)

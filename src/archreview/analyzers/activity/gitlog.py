@@ -25,6 +25,7 @@ unknown line counts) and the chunk goes on after it.
 from __future__ import annotations
 
 import math
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -136,6 +137,7 @@ def file_changes(
     stats: LogStats | None = None,
     memo: Memo | None = None,
     revision: str | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, list[list]]:
     """Per commit id, the Python files it changed: ``[path, added, deleted]``
     or ``[path, added, deleted, old_path]`` for a rename. Merge commits have
@@ -144,7 +146,10 @@ def file_changes(
     ``revision``: the commit ``commits`` were listed from. With a cache, the
     changes of all its commits are also kept as one document for it
     (:mod:`archreview.kept`), so a scan of a descendant reads one document
-    and the few newer commits instead of one entry per commit."""
+    and the few newer commits instead of one entry per commit.
+
+    ``stop``: set when the scan is abandoned; the git command running is
+    killed and ``errors.Stopped`` raised."""
     stats = stats if stats is not None else LogStats()
     wanted = [c.id for c in commits if not c.is_merge]
     changes: dict[str, list[list]] = {}
@@ -179,10 +184,10 @@ def file_changes(
         fresh: dict[str, list[list]] = {}
         if len(chunks) == 1 or jobs <= 1:
             for chunk in chunks:
-                fresh.update(_read_chunk(repo, chunk))
+                fresh.update(_read_chunk(repo, chunk, stop))
         else:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                for part in pool.map(lambda chunk: _read_chunk(repo, chunk), chunks):
+                for part in pool.map(lambda chunk: _read_chunk(repo, chunk, stop), chunks):
                     fresh.update(part)
         stats.parsed = len(fresh)
         if cache is not None:
@@ -199,7 +204,7 @@ def file_changes(
     return changes
 
 
-def _read_chunk(repo: GitRepo, chunk: list[str]) -> dict[str, list[list]]:
+def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = None) -> dict[str, list[list]]:
     """``git log --numstat`` over one chunk of commits; a commit that makes git
     stop is read on its own and the chunk goes on after it."""
     found: dict[str, list[list]] = {}
@@ -217,6 +222,7 @@ def _read_chunk(repo: GitRepo, chunk: list[str]) -> dict[str, list[list]]:
             "--",
             *PATHSPEC,
             input=("\n".join(pending) + "\n").encode("ascii"),
+            stop=stop,
         )
         order, parsed = parse_numstat(proc.stdout.decode("utf-8", "surrogateescape"))
         if proc.returncode == 0:
@@ -231,7 +237,7 @@ def _read_chunk(repo: GitRepo, chunk: list[str]) -> dict[str, list[list]]:
         position = pending.index(culprit) if culprit in pending else 0
         for cid in pending[:position]:
             found[cid] = parsed.get(cid, [])
-        found[culprit] = _read_one(repo, culprit)
+        found[culprit] = _read_one(repo, culprit, stop)
         pending = pending[position + 1 :]
     return found
 
@@ -275,7 +281,7 @@ def _count(text: str) -> int:
     return int(text) if text.isdigit() else 0  # "-" for a binary file
 
 
-def _read_one(repo: GitRepo, commit_id: str) -> list[list]:
+def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None) -> list[list]:
     """One commit's Python changes when its diff cannot be read whole: list
     the changed files from the trees (renames found by blob id where
     possible), count lines in the files whose contents exist, and mark the
@@ -284,7 +290,7 @@ def _read_one(repo: GitRepo, commit_id: str) -> list[list]:
     for renames in ("-M", "--no-renames"):
         proc = repo.run(
             "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--raw", "--no-abbrev", renames,
-            commit_id, "--", *PATHSPEC,
+            commit_id, "--", *PATHSPEC, stop=stop,
         )
         if proc.returncode == 0:
             entries = _entries(proc.stdout.decode("utf-8", "surrogateescape"))
@@ -306,7 +312,7 @@ def _read_one(repo: GitRepo, commit_id: str) -> list[list]:
         pathspec = [f":(literal){p}" for path, old_path in counted for p in (path, old_path) if p]
         proc = repo.run(
             "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--numstat", *_DIFF_OPTIONS,
-            commit_id, "--", *pathspec,
+            commit_id, "--", *pathspec, stop=stop,
         )
         if proc.returncode == 0:
             _order, parsed = parse_numstat(f"{_HEADER}{commit_id}\0" + proc.stdout.decode("utf-8", "surrogateescape"))
