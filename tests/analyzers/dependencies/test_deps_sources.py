@@ -87,6 +87,7 @@ def test_hand_written_requirements():
     # VCS, wheel URL and PEP 508 URL lines are listed as direct, not pinned
     assert entries["acme-tools"].direct and not entries["acme-tools"].pinned
     assert entries["shiny"].direct and entries["shiny"].version == "1.0.0"
+    assert entries["glossy"].direct and entries["glossy"].version == "2.3.4"  # a hash fragment after the wheel name
     assert entries["internal-sdk"].direct
     # -e . and ./libs/local-helper are the project's own code
     assert "local-helper" not in entries
@@ -98,7 +99,7 @@ def test_hand_written_requirements():
     # two bad lines: one coverage line that does not quote them
     assert len(parsed.skipped) == 1
     reason = parsed.skipped[0].reason
-    assert reason.startswith("2 lines could not be read") and "line 19" in reason and "line 20" in reason
+    assert reason.startswith("2 lines could not be read") and "line 20" in reason and "line 21" in reason
 
 
 def test_credentials_in_requirement_urls_never_leave_the_reader():

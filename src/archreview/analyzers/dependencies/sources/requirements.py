@@ -210,13 +210,14 @@ class _Reader:
     def direct(self, text: str, number: int) -> Declared | None:
         """A URL, VCS or path requirement: listed, but not from a package index."""
         location = text.split(";", 1)[0].strip()
-        if not _URL.match(location) and not location.lower().endswith(_ARCHIVE):
+        file_part = location.split("#", 1)[0].split("?", 1)[0]  # without "#sha256=..." or a query
+        if not _URL.match(location) and not file_part.lower().endswith(_ARCHIVE):
             self.local += 1  # a local folder: the project's own code
             return None
         version = None
-        if location.lower().endswith(".whl"):
+        if file_part.lower().endswith(".whl"):
             try:
-                version = str(parse_wheel_filename(location.rsplit("/", 1)[-1])[1])
+                version = str(parse_wheel_filename(file_part.rsplit("/", 1)[-1])[1])
             except InvalidWheelFilename:
                 pass
         return Declared(
