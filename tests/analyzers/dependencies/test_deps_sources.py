@@ -321,3 +321,17 @@ def test_lockfile_coverage_rules():
     assert coverage.covering["web/pyproject.toml"] == ["uv.lock"]  # a lockfile in a parent folder
     assert not coverage.covered("Pipfile")  # only a Pipfile.lock covers a Pipfile
     assert coverage.locked_names["web/pyproject.toml"] == {"django"}
+
+
+def test_a_requirements_folder_belongs_to_the_project_one_level_up():
+    """Every folder name the requirements reader recognises (deps/base.txt is
+    a requirements file) also places its files in the parent's project, so
+    they are not reported as a project of their own without a lockfile."""
+    from archreview.analyzers.dependencies.coverage import project_folder
+    from archreview.analyzers.dependencies.sources.requirements import REQUIREMENT_FOLDERS, RequirementsSource
+
+    for folder in sorted(REQUIREMENT_FOLDERS):
+        assert RequirementsSource().matches(f"api/{folder}/base.txt")
+        assert project_folder(f"api/{folder}/base.txt") == "api"
+    assert project_folder("api/requirements.txt") == "api"
+    assert project_folder("api/tools/base.txt") == "api/tools"

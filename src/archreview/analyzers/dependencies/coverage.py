@@ -10,10 +10,9 @@ from ...model import Skipped
 from .model import ParsedFile
 from .sources import SOURCES
 from .sources.interface import basename
-from .sources.requirements import RequirementsSource
+from .sources.requirements import REQUIREMENT_FOLDERS, RequirementsSource
 
 LOCK_FORMATS = {source.format for source in SOURCES if source.lock}
-_REQUIREMENT_FOLDERS = {"requirements", "reqs", "requirements.d"}
 
 
 @dataclass
@@ -111,6 +110,6 @@ def lock_coverage(files: dict[str, ParsedFile]) -> LockCoverage:
 
 def project_folder(path: str) -> str:
     folder = posixpath.dirname(path)
-    if basename(folder).lower() in _REQUIREMENT_FOLDERS:
+    if basename(folder).lower() in REQUIREMENT_FOLDERS:
         folder = posixpath.dirname(folder)
     return folder

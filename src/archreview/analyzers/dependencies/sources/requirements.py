@@ -54,7 +54,8 @@ _TAKES_VALUE = {
     "--hash",
 }
 _VALUE_OPTIONS = _TAKES_VALUE | set(_INCLUDE) | _EDITABLE | _INDEX | _EXTRA_INDEX
-_REQUIREMENT_FOLDERS = {"requirements", "reqs", "requirements.d", "deps", "dependencies"}
+#: folders whose .txt/.in files are requirements files of the project one level up
+REQUIREMENT_FOLDERS = frozenset({"requirements", "reqs", "requirements.d", "deps", "dependencies"})
 
 
 def requirement_group(path: str) -> str:
@@ -79,7 +80,7 @@ class RequirementsSource(DependencySource):
             stem = name.rsplit(".", 1)[0]
             if "requirements" in stem or stem.startswith("constraints") or stem.endswith("constraints"):
                 return True
-            return parent in _REQUIREMENT_FOLDERS
+            return parent in REQUIREMENT_FOLDERS
         return False
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
