@@ -95,24 +95,26 @@ def _text(key: str, members: list[Finding], total: int, result: ScanResult) -> t
     if total > n:
         title += f" (the worst {n:,} of {total:,})"
     if key == "deps.vulnerable":
-        names = vulnerable_names(members, result)
+        names = vulnerable_names(members)
         if 0 < len(names) <= 3:
             title = f"Upgrade {join_words(names)} to close known security holes"
     why = fill(why, n, rule=key, files=shown) if why else members[0].plain
     return title, why, fill(done, n, rule=key, files=shown)
 
 
-def vulnerable_names(members: list[Finding], result: ScanResult) -> list[str]:
+def package_of(finding: Finding) -> str:
+    """The library a dependency finding is about (``extra.package``; older
+    results: the first word of the message)."""
+    name = (finding.extra or {}).get("package")
+    return name if isinstance(name, str) and name else finding.message.split(" ")[0]
+
+
+def vulnerable_names(members: list[Finding]) -> list[str]:
     names: list[str] = []
     for f in members:
-        extra = f.extra or {}
-        name = extra.get("name") or extra.get("package") or extra.get("dependency")
-        if isinstance(name, str) and name not in names:
+        name = package_of(f)
+        if name and name not in names:
             names.append(name)
-    if not names:
-        for dep in result.sections.get("dependencies") or []:
-            if isinstance(dep, dict) and dep.get("vulns") and dep.get("name") not in names:
-                names.append(str(dep.get("name")))
     return names
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..config import Config, parse_config
 from ..errors import ConfigError
 from ..model import AREAS, SEVERITY_RANK, Finding, ScanResult, severity_at_least
-from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action
+from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action, package_of
 from ..scoring import (
     GRADES,
     MINUTES_PER_DAY,
@@ -497,7 +497,7 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
 
 def _dependency_area_sentence(findings: list[Finding], result: ScanResult) -> str:
     libraries = {d.get("name") for d in result.sections.get("dependencies") or [] if isinstance(d, dict)}
-    vulnerable = {(f.extra or {}).get("package") or f.message.split(" ")[0] for f in findings if f.rule == "deps.vulnerable"}
+    vulnerable = {package_of(f) for f in findings if f.rule == "deps.vulnerable"}
     abandoned = sum(1 for f in findings if f.rule == "deps.abandoned")
     parts = []
     if vulnerable:
@@ -594,7 +594,7 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
     packages = {}
     for f in vulnerable:
         extra = f.extra or {}
-        key = (extra.get("package") or f.message.split(" ")[0], extra.get("version") or "")
+        key = (package_of(f), extra.get("version") or "")
         row = packages.setdefault(key, {"advisories": [], "fixed": set(), "worst": f.severity})
         row["advisories"].append(extra.get("advisory") or f.rule)
         row["fixed"].update(extra.get("fixed_in") or [])
