@@ -77,7 +77,7 @@ def group_key(finding: Finding, hotspots: set[str]) -> str:
     return rule
 
 
-def _text(key: str, members: list[Finding], total: int, result: ScanResult) -> tuple[str, str, str]:
+def _text(key: str, members: list[Finding], total: int) -> tuple[str, str, str]:
     n = len(members)
     if key.startswith("readiness.") and key.split(".", 1)[1] in READINESS_ACTIONS:
         title, why, done = READINESS_ACTIONS[key.split(".", 1)[1]]
@@ -130,7 +130,7 @@ def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> li
     for key, members in groups.items():
         members.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -effort_of(f), f.path, f.line))
         covered = members[:MAX_PER_ACTION]
-        title, why, done = _text(key, covered, len(members), result)
+        title, why, done = _text(key, covered, len(members))
         worst = covered[0]
         actions.append(
             Action(
