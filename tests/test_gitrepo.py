@@ -57,6 +57,10 @@ def test_a_stoppable_command_is_killed_when_asked_to_stop(git_repo):
     stop = threading.Event()
     try:
         assert repo.run("rev-parse", "HEAD", stop=stop).returncode == 0  # not stopped: a normal result
+        # a command that outlasts several checks gets all its input and gives all its output
+        data = b"".join(b"%06d commit\n" % n for n in range(20000))
+        slow = repo.run("-c", "alias.slowcat=!sleep 0.7; cat", "slowcat", input=data, stop=stop)
+        assert slow.returncode == 0 and slow.stdout == data
         timer = threading.Timer(0.3, stop.set)
         timer.start()
         try:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import RepositoryError, Stopped
 
@@ -299,22 +300,26 @@ class GitRepo:
             stderr=subprocess.PIPE,
             env=safe_git_env(),
         )
-        try:
-            while True:
-                try:
-                    # a retry after a timeout loses no output, and sends no input twice
-                    stdout, stderr = proc.communicate(input, timeout=STOP_POLL_SECONDS)
-                    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
-                except subprocess.TimeoutExpired:
-                    if stop.is_set():
-                        raise Stopped("stopped") from None
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                proc.wait()
-                for pipe in (proc.stdin, proc.stdout, proc.stderr):
-                    if pipe is not None:
-                        pipe.close()
+        outcome: dict[str, Any] = {}
+
+        def talk() -> None:  # communicate() cannot resume sending input after a timeout
+            try:
+                outcome["output"] = proc.communicate(input)
+            except BaseException as exc:  # noqa: BLE001 - raised below, in the caller's thread
+                outcome["error"] = exc
+
+        talker = threading.Thread(target=talk, name="git-command", daemon=True)
+        talker.start()
+        while talker.is_alive():
+            talker.join(STOP_POLL_SECONDS)
+            if stop.is_set() and talker.is_alive():
+                proc.kill()  # communicate() then sees the pipes close and returns
+                talker.join()
+                raise Stopped("stopped")
+        if "error" in outcome:
+            raise outcome["error"]
+        stdout, stderr = outcome["output"]
+        return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
     def command(self, *args: str) -> list[str]:
         """Argument list for a git command on this repository (work tree
