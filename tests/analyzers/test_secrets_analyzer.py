@@ -72,6 +72,17 @@ def test_committed_env_file_is_one_finding_plus_its_values(git_repo):
     assert env.message == "committed .env file with 1 secret-looking value: API_TOKEN"
 
 
+def test_punctuation_only_values_in_an_env_file_are_placeholders(git_repo):
+    """docker/.env files often ship ``SECRET_KEY=---`` for the user to fill in:
+    a value without a letter or digit is no secret."""
+    git_repo.commit({"docker/.env": "DEBUG=0\nSECRET_KEY=---\nAPI_TOKEN=***\nDB_PASSWORD=...\nSITE_NAME=Mychecks\n"}, date="2025-01-10")
+    assert secrets_of(scan(git_repo.path)) == []
+    git_repo.commit({"docker/.env": f"DEBUG=0\nSECRET_KEY={F.password()}\nAPI_TOKEN=***\n"}, date="2025-01-11")
+    assert [(f.rule, f.message) for f in secrets_of(scan(git_repo.path)) if f.rule == "secrets.env-file"] == [
+        ("secrets.env-file", "committed .env file with 1 secret-looking value: SECRET_KEY")
+    ]
+
+
 def test_same_blob_at_env_and_example_path_is_analysed_for_each(git_repo, tmp_path):
     body = f"API_TOKEN={F.password()}\n"
     git_repo.commit({"config/.env.example": body}, date="2025-01-10")

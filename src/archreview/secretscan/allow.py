@@ -67,6 +67,8 @@ def looks_like_placeholder(text: str, allow: AllowList, words: bool = True) -> b
     lowered = text.lower()
     if lowered in allow.placeholder_values:
         return True
+    if not any(ch.isalnum() for ch in text):  # "---", "***", "...": a blank to fill in
+        return True
     if words and any(word in lowered for word in allow.placeholder_words):
         return True
     return is_template(text)
