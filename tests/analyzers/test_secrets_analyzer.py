@@ -83,6 +83,33 @@ def test_punctuation_only_values_in_an_env_file_are_placeholders(git_repo):
     ]
 
 
+def test_translation_catalogues_get_only_the_specific_rules(git_repo):
+    """A locale file maps message ids such as "user-password" to the word in
+    another language: prose, not a secret - but a provider key pasted into one
+    is still found."""
+    key = F.github_token()
+    git_repo.commit(
+        {
+            "frontend/lang/messages/da-DK.json": '{\n  "user": {\n    "password": "Adgangskode",\n    "user-password": "Brugeradgangskode"\n  }\n}\n',
+            "frontend/src/locales/de.json": f'{{\n  "api-token": "API-Token",\n  "example-token": "{key}"\n}}\n',
+        },
+        date="2025-01-10",
+    )
+    found = [(f.rule, f.path) for f in secrets_of(scan(git_repo.path))]
+    assert found == [("secrets.github-token", "frontend/src/locales/de.json")]
+
+
+def test_amazon_product_links_carry_a_public_key_id(git_repo):
+    """Saved web pages (a scraper's test fixtures) link to Amazon with the site
+    owner's key ID as SubscriptionId: public by design. The same ID assigned
+    in code is still found."""
+    link_id, code_id = F.aws_key_id(), F.aws_key_id()
+    page = f'<a href="https://www.amazon.com/dp/B00?tag=x-20&amp;SubscriptionId={link_id}&amp;linkCode=xm2">buy</a>\n'
+    git_repo.commit({"tests/data/html/pizza.html": page, "deploy/aws.py": f'ACCESS_KEY_ID = "{code_id}"\n'}, date="2025-01-10")
+    found = [(f.rule, f.path) for f in secrets_of(scan(git_repo.path))]
+    assert found == [("secrets.aws-access-key-id", "deploy/aws.py")]
+
+
 def test_same_blob_at_env_and_example_path_is_analysed_for_each(git_repo, tmp_path):
     body = f"API_TOKEN={F.password()}\n"
     git_repo.commit({"config/.env.example": body}, date="2025-01-10")

@@ -33,6 +33,12 @@ RULES = load_pack().paths
         ("app/settings.py", "code"),
         ("config/settings.json", "code"),
         ("web/src/api.ts", "code"),
+        # translation catalogues are prose, read like documentation
+        ("frontend/lang/messages/da-DK.json", "docs"),
+        ("frontend/src/locales/sv.json", "docs"),
+        ("app/i18n/de.yml", "docs"),
+        ("mealie/lang/providers.py", "code"),  # code in a translation folder is still code
+        ("config/lang.json", "code"),
     ],
 )
 def test_path_kind(path, kind):

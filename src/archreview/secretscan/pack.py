@@ -82,6 +82,8 @@ class PathRules:
     skip_names: frozenset[str]
     docs_suffixes: tuple[str, ...]
     docs_dirs: frozenset[str]
+    translation_dirs: frozenset[str]
+    translation_suffixes: tuple[str, ...]
     config_suffixes: tuple[str, ...]
     config_names: frozenset[str]
     config_prefixes: tuple[str, ...]
@@ -263,6 +265,8 @@ def _paths(data: dict[str, Any], source: str) -> PathRules:
         skip_names=frozenset(lower_list("skip_names")),
         docs_suffixes=tuple(lower_list("docs_suffixes")),
         docs_dirs=frozenset(lower_list("docs_dirs")),
+        translation_dirs=frozenset(lower_list("translation_dirs")),
+        translation_suffixes=tuple(lower_list("translation_suffixes")),
         config_suffixes=tuple(lower_list("config_suffixes")),
         config_names=frozenset(lower_list("config_names")),
         config_prefixes=tuple(lower_list("config_prefixes")),

@@ -3,7 +3,8 @@ same for a file in the snapshot and an old version in history).
 
 Kinds: ``env`` (a committed environment file such as ``.env`` or
 ``prod.env``), ``env-example`` (``.env.example``, ``sample.env``), ``docs``
-(documentation), ``config`` (configuration syntax where values need no
+(documentation, and translation catalogues such as ``locales/de.json``),
+``config`` (configuration syntax where values need no
 quotes) and ``code`` (everything else).
 """
 
@@ -34,6 +35,8 @@ def path_kind(path: str, rules: PathRules) -> str:
     folders = path.lower().split("/")[:-1]
     if name.endswith(rules.docs_suffixes) or any(f in rules.docs_dirs for f in folders):
         return "docs"
+    if name.endswith(rules.translation_suffixes) and any(f in rules.translation_dirs for f in folders):
+        return "docs"  # a translation catalogue: "password": "Adgangskode" is prose
     if (
         name in rules.config_names
         or name.endswith(rules.config_suffixes)
