@@ -8,6 +8,12 @@ from archreview.selection import Selector, _Matcher
 PATHS = [
     "app/models.py",
     "app/migrations/0001_initial.py",
+    "app/migrations/__init__.py",
+    "db/migrations/versions/3f2a_add_users.py",
+    "db/migrations/env.py",
+    "app/alembic/versions/2023_01_05_add_users.py",
+    "sql/migrations/001_init.sql",
+    "app/services/migrations/nextcloud.py",
     "node_modules/left-pad/index.js",
     "build/lib/app.py",
     "src/build/app.py",
@@ -28,6 +34,13 @@ def test_default_selection():
     assert got == {
         "app/models.py": (None, "source"),
         "app/migrations/0001_initial.py": ("database migrations", "source"),
+        "app/migrations/__init__.py": ("database migrations", "source"),
+        "db/migrations/versions/3f2a_add_users.py": ("database migrations", "source"),
+        "db/migrations/env.py": ("database migrations", "source"),
+        "app/alembic/versions/2023_01_05_add_users.py": ("database migrations", "source"),
+        "sql/migrations/001_init.sql": ("database migrations", "source"),
+        # importers from other apps in a package named "migrations": product code
+        "app/services/migrations/nextcloud.py": (None, "source"),
         "node_modules/left-pad/index.js": ("vendored code", "source"),
         "build/lib/app.py": ("build output", "source"),
         "src/build/app.py": (None, "source"),

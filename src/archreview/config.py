@@ -40,7 +40,17 @@ DEFAULT_EXCLUDES: dict[str, tuple[str, ...]] = {
         "**/node_modules/",
         "**/bower_components/",
     ),
-    "database migrations": ("**/migrations/", "**/alembic/versions/", "**/migrate/versions/"),
+    # numbered files (Django, South, SQL migration tools) and Alembic/Flask-Migrate
+    # folders; a "migrations" package of product code (importers from other
+    # apps, data migrations a user runs) is not a database migration
+    "database migrations": (
+        "**/migrations/[0-9]*",
+        "**/migrations/__init__.py",
+        "**/migrations/env.py",
+        "**/migrations/versions/",
+        "**/alembic/versions/",
+        "**/migrate/versions/",
+    ),
     "virtual environments": (
         "**/.venv/",
         "**/venv/",
