@@ -618,6 +618,16 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
             sentences.append(f"{count_text(n, one, many)}.")
     if any(f.rule == "deps.no-lockfile" for f in findings):
         sentences.append("There is no lock file, so each install may get other versions.")
+    languages = [
+        str(row.get("language"))
+        for row in result.sections.get("dependencies_not_checked") or []
+        if isinstance(row, dict) and row.get("language")
+    ]
+    if languages and (names or view.dependencies_checked):
+        sentences.append(
+            f"Only the Python libraries were checked: the {join_words(languages)} libraries "
+            "(listed in the coverage appendix) were not."
+        )
     view.dependency_sentences = sentences
     rows = [
         {

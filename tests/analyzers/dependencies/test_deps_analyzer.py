@@ -74,7 +74,7 @@ def test_offline_audit_of_a_monorepo(monorepo, django_db, no_network):
     doc = scan(repo, offline=True, advisory_db=django_db)
     assert no_network == []  # --offline: not one connection attempted
     assert not marker.exists()  # the planted setup.py never ran
-    assert doc["analyzers"]["dependencies"] == "1"
+    assert doc["analyzers"]["dependencies"] == "2"
 
     files = {f["path"]: f for f in doc["dependency_files"]}
     assert set(files) == {
@@ -342,6 +342,41 @@ def test_cli_flags(monorepo, django_db, tmp_path):
     missing = runner.invoke(cli, ["scan", str(repo.path), "--advisory-db", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
     assert not marker.exists()
+
+
+def test_javascript_and_other_languages_dependency_files_are_named_as_not_checked(git_repo, django_db, tmp_path):
+    git_repo.commit(
+        {
+            "requirements.txt": "django==3.2.0\n",
+            "app.py": "import django\n",
+            "frontend/package.json": '{"dependencies": {"vue": "2.6.0"}}\n',
+            "frontend/yarn.lock": "vue@2.6.0:\n  version \"2.6.0\"\n",
+            "frontend/node_modules/vue/package.json": '{"name": "vue"}\n',
+            "tools/go.mod": "module example.com/tools\n",
+            "tests/fixtures/site/package.json": "{}\n",
+        },
+        date="2025-05-01",
+    )
+    doc = scan(git_repo, offline=True, advisory_db=django_db)
+    assert doc["dependencies_not_checked"] == [
+        {"language": "Go", "files": ["tools/go.mod"]},
+        {"language": "JavaScript", "files": ["frontend/package.json", "frontend/yarn.lock"]},
+    ]
+    notes = [n for n in doc["coverage"]["notes"] if "were not checked (only Python" in n]
+    assert notes == [
+        "dependencies: Go libraries were not checked (only Python dependency files are read): tools/go.mod",
+        "dependencies: JavaScript libraries were not checked (only Python dependency files are read): "
+        "frontend/package.json, frontend/yarn.lock",
+    ]
+    assert [row["name"] for row in doc["dependencies"]] == ["django"]  # the Python side is still read
+
+    out = tmp_path / "report.md"
+    result = CliRunner().invoke(
+        cli, ["scan", str(git_repo.path), "--offline", "--advisory-db", str(django_db), "-o", str(out), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    report = out.read_text()
+    assert "Only the Python libraries were checked: the Go and JavaScript libraries" in report
 
 
 def test_bad_settings_stop_the_command(git_repo):

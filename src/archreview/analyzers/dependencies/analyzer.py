@@ -38,7 +38,7 @@ _MANIFEST_ORDER = {"pyproject": 0, "Pipfile": 1, "setup.cfg": 2, "requirements":
 
 class DependenciesAnalyzer(RepoAnalyzer):
     name = SECTION
-    version = "1"
+    version = "2"
 
     def run(self, context: RepoContext) -> RepoOutput:
         settings = DependencySettings.from_section(context.config.section(self.name))
@@ -80,9 +80,22 @@ class DependenciesAnalyzer(RepoAnalyzer):
         return out
 
     # -- reading -----------------------------------------------------------
+    @staticmethod
+    def _other_languages(found: dict[str, list[str]], out: RepoOutput) -> None:
+        """Dependency files of other languages are not checked: say which."""
+        rows = [{"language": language, "files": sorted(paths)} for language, paths in sorted(found.items())]
+        out.sections["dependencies_not_checked"] = rows
+        for row in rows:
+            files = row["files"]
+            shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+            out.notes.append(
+                f"dependencies: {row['language']} libraries were not checked (only Python dependency files are read): {shown}"
+            )
+
     def _read(self, context: RepoContext, settings: DependencySettings, out: RepoOutput) -> dict[str, ParsedFile]:
         found = discover(context.snapshot.files, context.selector, settings)
         out.skipped.extend(found.skipped)
+        self._other_languages(found.other_languages, out)
         if found.not_read:
             why = ", ".join(f"{label} ({n})" for label, n in sorted(found.not_read.items()))
             out.notes.append(f"dependencies: manifests not read on purpose: {why}")

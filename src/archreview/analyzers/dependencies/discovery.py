@@ -10,7 +10,7 @@ import pathspec
 from ...model import Skipped
 from ...snapshot import STATUS_MISSING, STATUS_OK
 from .settings import DependencySettings
-from .sources import UNSUPPORTED, DependencySource, source_for
+from .sources import OTHER_ECOSYSTEMS, UNSUPPORTED, DependencySource, source_for
 from .sources.interface import basename
 
 #: folders below a test folder that hold sample projects, not the project's own dependencies
@@ -22,6 +22,7 @@ class Discovery:
     files: list[tuple[str, DependencySource]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     not_read: dict[str, int] = field(default_factory=dict)  # why -> how many
+    other_languages: dict[str, list[str]] = field(default_factory=dict)  # language -> its dependency files
 
 
 def discover(snapshot_files, selector, settings: DependencySettings) -> Discovery:
@@ -31,6 +32,9 @@ def discover(snapshot_files, selector, settings: DependencySettings) -> Discover
         source = source_for(ref.path)
         unsupported = UNSUPPORTED.get(basename(ref.path))
         if source is None and unsupported is None:
+            language = OTHER_ECOSYSTEMS.get(basename(ref.path))
+            if language is not None and selector.excluded_by(ref.path) is None and not _fixture(ref.path, selector):
+                found.other_languages.setdefault(language, []).append(ref.path)
             continue
         label = selector.excluded_by(ref.path)
         if label is None and excludes is not None and excludes.match_file(ref.path):

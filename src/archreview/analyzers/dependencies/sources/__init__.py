@@ -35,6 +35,17 @@ UNSUPPORTED = {
     "conda-lock.yml": "conda lockfiles are not read",
 }
 
+#: dependency files of other languages: archreview checks Python dependencies
+#: only, and says so for each language it saw (file name -> language)
+OTHER_ECOSYSTEMS = {
+    **dict.fromkeys(("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb"), "JavaScript"),
+    **dict.fromkeys(("Gemfile", "Gemfile.lock"), "Ruby"),
+    **dict.fromkeys(("go.mod", "go.sum"), "Go"),
+    **dict.fromkeys(("Cargo.toml", "Cargo.lock"), "Rust"),
+    **dict.fromkeys(("composer.json", "composer.lock"), "PHP"),
+    **dict.fromkeys(("pom.xml", "build.gradle", "build.gradle.kts"), "Java"),
+}
+
 
 def source_for(path: str) -> DependencySource | None:
     for source in SOURCES:
@@ -47,4 +58,4 @@ def by_format(name: str) -> DependencySource:
     return next(s for s in SOURCES if s.format == name)
 
 
-__all__ = ["SOURCES", "UNSUPPORTED", "DependencySource", "SourceContext", "by_format", "source_for"]
+__all__ = ["OTHER_ECOSYSTEMS", "SOURCES", "UNSUPPORTED", "DependencySource", "SourceContext", "by_format", "source_for"]
