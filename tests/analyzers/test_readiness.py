@@ -277,6 +277,10 @@ def test_tests_partial_without_ci_and_present_with_it(git_repo, tmp_path):
     assert result["tests"]["status"] == "present"
     assert result["ci"]["status"] == "present"
     assert ".github/workflows/ci.yml" in result["tests"]["evidence"]
+    # the why cites the test file; a quote, if any, must be a line of that file,
+    # never the workflow's "pytest" line shown next to the test file's name
+    assert result["tests"]["why"] == "A test suite: tests/test_views.py."
+    assert "pytest" not in result["tests"]["quote"]
 
 
 def test_release_only_workflow_is_not_ci(git_repo, tmp_path):

@@ -41,7 +41,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "1"
+    version = "2"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -203,7 +203,8 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
     for item in ranked:
         if item.path and item.path not in paths:
             paths.append(item.path)
-    quote = next((e.quote for e in ranked if e.quote and e.line), "")
+    # the quote is the line the "why" cites, never a line of another file
+    quote = ranked[0].quote if ranked and ranked[0].line else ""
     meanings = {r.id: r.meaning for r in packs.rules}
     if status == "absent":
         looked = [r.meaning for r in packs.rules if r.target == spec.id and r.meaning][:3]
