@@ -267,7 +267,7 @@ def test_logging_config_present_partial_absent(git_repo, tmp_path):
 
 # ------------------------------------------------------------- CI and tests
 def test_tests_partial_without_ci_and_present_with_it(git_repo, tmp_path):
-    git_repo.commit({**APP, "tests/test_views.py": "def test_index():\n    assert True\n"})
+    git_repo.commit({**APP, "tests/__init__.py": "", "tests/test_views.py": "def test_index():\n    assert True\n"})
     result = readiness(scan(git_repo, tmp_path))
     assert result["tests"]["status"] == "partial"
     assert result["tests"]["why"].endswith("no CI job runs them.")

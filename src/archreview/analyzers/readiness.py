@@ -194,7 +194,11 @@ def _holds(member: str, evidence, statuses) -> bool:
 
 def _ranked(evidence: list[Evidence], packs: Packs) -> list[Evidence]:
     order = {r.id: i for i, r in enumerate(packs.all_rules())}
-    return sorted(evidence, key=lambda e: (order.get(e.rule, 999), not e.quote, e.path.count("/"), e.path, e.line))
+    # a package's __init__.py says least about what the folder holds: named last
+    return sorted(
+        evidence,
+        key=lambda e: (order.get(e.rule, 999), not e.quote, e.path.endswith("__init__.py"), e.path.count("/"), e.path, e.line),
+    )
 
 
 def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: Packs) -> dict[str, Any]:
