@@ -217,3 +217,20 @@ def test_a_stopped_scan_reads_no_more_old_versions(git_repo):
     assert scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(60.0, stop=stop)).scanned == len(versions)
     stop.set()
     assert scan_share(str(git_repo.path), Share(list(versions)), settings, Limits(60.0, stop=stop)).scanned == 0
+
+
+def test_old_versions_too_large_to_read_are_named_in_the_coverage_notes(git_repo):
+    token = F.github_token()
+    big = "x = 1\n" * 400 + f'GITHUB_TOKEN = "{token}"\n'
+    git_repo.commit({"app.py": "x = 1\n", "data.py": big}, date="2024-03-01")
+    git_repo.commit({"data.py": None}, date="2024-04-01")
+    result = scan(git_repo.path, {"history_max_file_size": 1024})
+    assert result.sections[SECTION]["too_large"] == 1
+    assert history(result) == []  # not read, so not found: and the report says so
+    assert (
+        "git history: 1 old file version larger than 1 KiB not checked for secrets (secrets.history_max_file_size)"
+        in result.coverage.notes
+    )
+    roomy = scan(git_repo.path, {"history_max_file_size": 1 << 20})
+    assert roomy.sections[SECTION]["too_large"] == 0 and len(history(roomy)) == 1
+    assert not [n for n in roomy.coverage.notes if "history_max_file_size" in n]

@@ -42,6 +42,7 @@ from ..config import stable_hash
 from ..errors import ConfigError
 from ..gitrepo import GitRepo
 from ..model import Finding
+from ..wording import count_text
 from . import blob_listing
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SECTION as CONFIG_SECTION
@@ -172,7 +173,7 @@ class Pass:
 
 class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
-    version = "1"
+    version = "2"
 
     def prepare(self, context) -> Gathered:
         """Steps 1 and 2: every old version's output (they need only the
@@ -255,6 +256,16 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             notes.append(
                 f"git history: checked {walk.checked:,} of {walk.versions_total:,} old file versions for secrets "
                 f"within the {options.seconds:g} s limit (secrets.history_seconds); {rest}"
+            )
+        if walk.too_large:
+            notes.append(
+                f"git history: {count_text(walk.too_large, 'old file version')} larger than "
+                f"{options.max_file_size // 1024:,} KiB not checked for secrets (secrets.history_max_file_size)"
+            )
+        if walk.unreadable:
+            notes.append(
+                f"git history: {count_text(walk.unreadable, 'old file version')} not checked for secrets: "
+                "git could not read them"
             )
         section = {
             "status": status,
