@@ -65,6 +65,25 @@ def test_safe_workflow_has_no_practice_findings(git_repo, tmp_path):
     assert not [f for f in result.findings if f.rule.startswith("practices.")]
 
 
+REUSABLE = """\
+name: Build
+on:
+  workflow_call:
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make
+"""
+
+
+def test_a_workflow_only_other_workflows_call_is_not_asked_for_permissions(git_repo, tmp_path):
+    called_and_pushed = REUSABLE.replace("  workflow_call:\n", "  workflow_call:\n  push:\n")
+    git_repo.commit({".github/workflows/build.yml": REUSABLE, ".github/workflows/both.yml": called_and_pushed})
+    flagged = [f.path for f in findings(git_repo, tmp_path).findings if f.rule == "practices.workflow-permissions"]
+    assert flagged == [".github/workflows/both.yml"]
+
+
 def test_binary_artifacts_and_tags(git_repo, tmp_path):
     git_repo.commit({"tools/helper.exe": b"MZ\x00\x01binary", "gradle/wrapper/gradle-wrapper.jar": b"PK\x03\x04", "app.py": "x = 1\n"})
     git_repo.git("tag", "-a", "v1.0", "-m", "release")

@@ -99,7 +99,9 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
                 _finding(packs, "write-all-permissions", path, wf.get("permissions_line", 0),
                          "top-level permissions: write-all", "permissions write-all")
             )
-        elif not top and jobs_without_permissions:
+        elif not top and jobs_without_permissions and triggers != {"workflow_call"}:
+            # a workflow that only other workflows call runs with its caller's
+            # token: the caller's permissions are the ones that count
             findings.append(
                 _finding(
                     packs, "workflow-permissions", path, wf.get("on_line", 0) or 1,
