@@ -108,3 +108,29 @@ def test_keys_left_in_history_are_their_own_action():
 
     assert group_key(secret(False), set()) == "secrets"
     assert group_key(secret(True), set()) == "secrets.history"
+
+
+def test_activity_and_pipeline_findings_get_plain_titles_not_rule_ids():
+    """Every rule the activity analyzer and the practices pack produce has
+    its own action text: a founder never reads "found by the
+    activity.bus-factor check"."""
+    from archreview.model import Finding
+    from archreview.rules import load_packs
+
+    rules = ["activity.bus-factor", "activity.knowledge-loss"]
+    rules += [f"practices.{pid}" for pid in load_packs().practices]
+    assert len(rules) > 5
+    findings = [
+        Finding(rule=rule, area="readiness", severity="medium", path=f"f{i}.py", line=1, message=rule,
+                plain="The plain text of the finding.", effort_minutes=30)
+        for i, rule in enumerate(rules)
+    ]
+    result = load("midsize.json")
+    result.findings = findings
+    result.sections.pop("activity", None)
+    actions = {a.key: a for a in actions_of(result)}
+    assert set(actions) == set(rules)
+    for rule, action in actions.items():
+        assert rule not in action.title and "found by the" not in action.title, action.title
+        assert action.why == "The plain text of the finding."
+    assert actions["activity.knowledge-loss"].title == "Find a new owner for 1 file whose main authors have left"

@@ -180,6 +180,57 @@ ACTION_TEXT: dict[str, tuple[str, str, str]] = {
         "",
         "Each place is fixed or marked as checked, and the next review no longer flags it.",
     ),
+    # an empty "why" uses the finding's own plain text
+    "activity.bus-factor": (
+        "Spread knowledge that only one developer has",
+        "",
+        "A second developer has reviewed and changed this code, and the next review shows more than one main author.",
+    ),
+    "activity.knowledge-loss": (
+        "Find a new owner for {n} [file|files] whose main authors have left",
+        "",
+        "A current developer has read [this file|these files], written down how [it works|they work] and is named the owner.",
+    ),
+    "practices.unpinned-action": (
+        "Pin the outside build steps of {n} [pipeline|pipelines] to exact versions",
+        "",
+        "The next review finds no build step referenced by a movable tag.",
+    ),
+    "practices.workflow-permissions": (
+        "Limit what the access token of {n} build [pipeline|pipelines] may do",
+        "",
+        "Each pipeline states the smallest permissions it needs.",
+    ),
+    "practices.write-all-permissions": (
+        "Take full write access away from {n} build [pipeline|pipelines]",
+        "",
+        "No pipeline grants write access to everything.",
+    ),
+    "practices.dangerous-workflow": (
+        "Stop {n} [pipeline|pipelines] from running outside contributors' code with your secrets",
+        "",
+        "The next review finds no pipeline that runs pull request code with secrets.",
+    ),
+    "practices.script-injection": (
+        "Stop {n} [pipeline|pipelines] from pasting untrusted text into shell commands",
+        "",
+        "The next review finds no untrusted text in a pipeline's commands.",
+    ),
+    "practices.ci-ignores-failures": (
+        "Let failing tests fail the build ({n} [place|places])",
+        "",
+        "A failing test turns the build red.",
+    ),
+    "practices.unsigned-tags": (
+        "Sign release tags",
+        "",
+        "New release tags are signed.",
+    ),
+    "practices.binary-artifact": (
+        "Remove {n} compiled [file|files] from the repository",
+        "",
+        "The files are built from source instead of being stored.",
+    ),
 }
 
 READINESS_ACTIONS: dict[str, tuple[str, str, str]] = {

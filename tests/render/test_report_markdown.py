@@ -73,6 +73,12 @@ def test_every_grade_is_traced_in_the_appendix():
     assert "where lines are the 61,113 source lines of code (sloc) of the analysed product files" in appendix
 
 
+def test_coverage_names_the_checks_with_their_versions_not_as_counts():
+    result = load("midsize.json")
+    coverage = markdown(result).split("### Appendix E. Coverage")[1]
+    assert "Checks that ran: activity (version 1), architecture (version 1)," in coverage
+
+
 def test_the_eight_parts_in_order():
     text = markdown(load("midsize.json"))
     positions = [text.index(part) for part in PARTS]

@@ -776,7 +776,7 @@ def _coverage(result: ScanResult) -> list[str]:
         if c.skipped
         else "Every file that should be analysed was analysed."
     )
-    ran = ", ".join(f"{name} {version}" for name, version in sorted(result.analyzers.items()))
+    ran = ", ".join(f"{name} (version {version})" for name, version in sorted(result.analyzers.items()))
     if ran:
         lines.append(f"Checks that ran: {ran}.")
     return lines
