@@ -52,6 +52,7 @@ def plant(git_repo) -> list[str]:
         "old_aws": F.aws_key_id(),
         "old_password": F.password(),
         "test_stripe": F.stripe_live(),
+        "mail_password": F.password(),
     }
     pem, old_pem = F.private_key(), F.private_key("OPENSSH ")
     gcp_body = F.pem_body()
@@ -96,6 +97,8 @@ def plant(git_repo) -> list[str]:
             "certs/server.key": pem,
             "gcp.json": gcp,
             "tests/test_payments.py": f'STRIPE = "{s["test_stripe"]}"\n',
+            # bandit quotes the whole literal, line breaks and apostrophes included
+            "app/mail.py": f'RESET_PASSWORD = (\n    "it\'s {s["mail_password"]}\\n"\n    "and more"\n)\n',
             "README.md": f"Deploy with `GITHUB_TOKEN={s['github']}`\n",
         },
         date="2024-04-10",

@@ -79,3 +79,15 @@ def test_mask_hides_credential_shapes_and_keeps_ordinary_text():
     for text in ("sentry_sdk.init(dsn=settings.SENTRY_DSN)", "saleor/graphql/app/dataloaders/app.py:17",
                  "complete_checkout_with_payment_2", "AKIA****************", "LOGGING = {"):
         assert mask(text) == text
+
+
+def test_a_stored_password_message_is_masked_to_its_end_even_across_lines_and_quotes():
+    """Results written before the analyzer masked whole literals still print
+    nothing of the literal: bandit quotes it whole, apostrophes and line
+    breaks included."""
+    from archreview.render.safety import finding_text
+
+    message = "B105 hardcoded_password_string: Possible hardcoded password: 'it's Tr0ub4dor&3\nsecond line'"
+    finding = Finding(rule="security.B105", area="security", severity="low", path="app/mail.py", line=1,
+                      message=message, plain="", effort_minutes=15)
+    assert finding_text(finding, message) == "B105 hardcoded_password_string: Possible hardcoded password: '****'"

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..secretscan.detect import Detector
 from ..secretscan.pack import load_pack
-from ..secretscan.redact import mask_string_literals, redact_text
+from ..secretscan.redact import MASK, mask_string_literals, redact_text
 from .base import FileAnalyzer, SourceFile, finding_dict, normalise_code
 from .security_plain import plain_sentence
 
@@ -70,7 +70,7 @@ def bandit_version() -> str:
 
 class SecurityAnalyzer(FileAnalyzer):
     name = "security"
-    version = "2"
+    version = "3"
 
     def __init__(self) -> None:
         self._testset = None
@@ -126,10 +126,15 @@ class SecurityAnalyzer(FileAnalyzer):
             first, last = min(linerange), max(linerange)
             flagged = "\n".join(file.line_text(n) for n in range(first, min(last, first + 4) + 1))
             cwe = getattr(getattr(issue, "cwe", None), "id", None)
-            message = f"{issue.test_id} {issue.test}: {issue.text}"
+            text = issue.text
             basis = normalise_code(flagged)
             if issue.test_id in PASSWORD_TESTS:
-                message, basis = mask_string_literals(message), mask_string_literals(basis)
+                # bandit quotes the whole literal, which may span lines and
+                # hold quotes: everything after the fixed prefix goes
+                prefix, _, quoted = text.partition(": ")
+                text = f"{prefix}: '{MASK}'" if quoted else mask_string_literals(text)
+                basis = mask_string_literals(basis)
+            message = f"{issue.test_id} {issue.test}: {text}"
             message, basis = redact_text(message, self._redactor), redact_text(basis, self._redactor)
             findings.append(
                 finding_dict(

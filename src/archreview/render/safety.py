@@ -58,7 +58,7 @@ def mask(text: str | None) -> str:
 
 # bandit's hardcoded-password tests quote the literal they flagged, which may
 # be a real password: the value is replaced, the rest of the message kept.
-_QUOTED_PASSWORD = re.compile(r"(Possible hardcoded password: )(['\"]).*?\2")
+_QUOTED_PASSWORD = re.compile(r"(Possible hardcoded password: )(['\"]).*\Z", re.S)
 PASSWORD_RULES = ("security.B105", "security.B106", "security.B107")
 
 
