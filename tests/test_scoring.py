@@ -76,8 +76,13 @@ def test_readiness_grade_weights_the_safety_nets():
 
 
 def test_dependency_grade_scale():
-    deps = [{"name": f"pkg{i}"} for i in range(8)]
+    deps = [{"name": f"pkg{i}", "vulns": []} for i in range(8)]
     assert dependency_grade([], deps)[0] == "A"
+    # not one dependency audited (offline, no advisory data): no grade, not an A
+    unaudited = [{"name": f"pkg{i}", "vulns": None} for i in range(8)]
+    assert dependency_grade([], unaudited) == (None, "not checked for known vulnerabilities")
+    assert dependency_grade([finding("deps.vulnerable", "dependencies", "high")], unaudited)[0] == "D"
+    assert dependency_grade([], unaudited[:4] + deps[:4])[0] == "A"  # some audited: their answer counts
     assert dependency_grade([finding("deps.vulnerable", "dependencies", "low")], deps)[0] == "B"
     assert dependency_grade([finding("deps.vulnerable", "dependencies", "medium")], deps)[0] == "C"
     assert dependency_grade([finding("deps.vulnerable", "dependencies", "high")], deps)[0] == "D"

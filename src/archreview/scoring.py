@@ -243,15 +243,27 @@ def readiness_grade(items: list[dict[str, Any]] | None) -> tuple[str | None, flo
     return "E", share
 
 
-def dependency_grade(findings: list[Finding], dependencies: list[dict[str, Any]] | None) -> tuple[str, str]:
+def holes_unchecked(dependencies: list[dict[str, Any]] | None) -> bool:
+    """True when the result lists dependencies but not one was audited for
+    known vulnerabilities (``vulns`` null everywhere: offline without an
+    advisory database, or the audit failed)."""
+    rows = [d for d in dependencies or [] if isinstance(d, dict)]
+    return bool(rows) and all(d.get("vulns") is None for d in rows)
+
+
+def dependency_grade(findings: list[Finding], dependencies: list[dict[str, Any]] | None) -> tuple[str | None, str]:
     """Dependency risk grade and why.
 
     E: a critical known vulnerability; D: a high one; C: a medium one (or one
     with no severity), or a quarter or more of the dependencies abandoned or
     far behind; B: only low vulnerabilities, or any abandoned, far behind or
-    unpinned dependency, or no lockfile; A: none of these.
+    unpinned dependency, or no lockfile; A: none of these. No grade when no
+    dependency was checked for known vulnerabilities: an A would claim what
+    was not looked at.
     """
     vulnerable = [f for f in findings if f.rule.startswith("deps.vulnerable")]
+    if not vulnerable and holes_unchecked(dependencies):
+        return None, "not checked for known vulnerabilities"
     stale = [f for f in findings if f.rule.startswith(STALE_RULES)]
     upkeep = [f for f in findings if f.area == "dependencies" and f not in vulnerable]
     if vulnerable:

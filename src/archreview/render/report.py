@@ -30,6 +30,7 @@ from ..scoring import (
     effort_minutes,
     evaluate,
     grade_change,
+    holes_unchecked,
 )
 from ..wording import AREA_NAMES, READINESS_MAIN, READINESS_NAMES, STATUS_WORDS
 from . import architecture_view
@@ -187,6 +188,7 @@ class ReportView:
     grade_basis: list[dict[str, str]]
     findings_total: int
     scores: dict[str, Any] = field(default_factory=dict)
+    holes_unchecked: bool = False  # dependencies listed, none audited for known vulnerabilities
 
 
 def config_of(context) -> Config:
@@ -508,6 +510,8 @@ def _dependency_area_sentence(findings: list[Finding], result: ScanResult) -> st
     if outdated:
         parts.append(f"{outdated} are far behind")
     base = f"{count_text(len(libraries), 'library', 'libraries')} in use" if libraries else "Libraries checked"
+    if holes_unchecked(result.sections.get("dependencies")):
+        parts.insert(0, "not checked for known security holes this time")
     if not parts:
         return f"{base}; no known security holes." if not findings else f"{base}; {count_text(len(findings), 'upkeep issue')}."
     return f"{base}; {join_words(parts, 3)}."
@@ -605,6 +609,12 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
             f"{count_text(len(packages), 'library has', 'libraries have')} known security holes. "
             "Attackers look for these, so upgrade them first."
         )
+    elif view.dependencies_checked and names and holes_unchecked(deps):
+        view.holes_unchecked = True
+        sentences.append(
+            "They were not checked for known security holes this time (no advisory data was available; "
+            "see the coverage appendix)."
+        )
     elif view.dependencies_checked and names:
         sentences.append("None of them has a known security hole.")
     for rule, one, many in (
@@ -625,7 +635,7 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
     ]
     if languages and (names or view.dependencies_checked):
         sentences.append(
-            f"Only the Python libraries were checked: the {join_words(languages)} libraries "
+            f"Only the Python libraries were looked at: the {join_words(languages)} libraries "
             "(listed in the coverage appendix) were not."
         )
     view.dependency_sentences = sentences

@@ -376,7 +376,22 @@ def test_javascript_and_other_languages_dependency_files_are_named_as_not_checke
     )
     assert result.exit_code == 0, result.output
     report = out.read_text()
-    assert "Only the Python libraries were checked: the Go and JavaScript libraries" in report
+    assert "Only the Python libraries were looked at: the Go and JavaScript libraries" in report
+
+
+def test_offline_without_advisory_data_claims_no_clean_bill_of_health(git_repo, tmp_path, no_network):
+    git_repo.commit({"requirements.txt": "django==3.2.0\nflask==2.1.3\n", "app.py": "import django\n"}, date="2025-05-01")
+    out = tmp_path / "report.md"
+    result = CliRunner().invoke(cli, ["scan", str(git_repo.path), "--offline", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    report = out.read_text()
+    assert "They were not checked for known security holes this time" in report
+    assert "2 libraries in use; not checked for known security holes this time." in report
+    assert "None of them has a known security hole" not in report and "no known security holes" not in report
+    appendix_d = report.split("### Appendix D.")[1].split("### Appendix E.")[0]
+    assert "Not checked this time" in appendix_d
+    row = next(line for line in report.splitlines() if line.startswith("| Outside libraries |"))
+    assert row.startswith("| Outside libraries | **–** |")
 
 
 def test_bad_settings_stop_the_command(git_repo):
