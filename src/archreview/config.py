@@ -45,7 +45,6 @@ DEFAULT_EXCLUDES: dict[str, tuple[str, ...]] = {
     # apps, data migrations a user runs) is not a database migration
     "database migrations": (
         "**/migrations/[0-9]*",
-        "**/migrations/__init__.py",
         "**/migrations/env.py",
         "**/migrations/versions/",
         "**/alembic/versions/",

@@ -57,6 +57,8 @@ def monorepo(git_repo, tmp_path):
             "requirements/base.txt": "asgiref==3.3.4\n-r ../requirements.txt\n",
             "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\ndependencies = ["fastapi>=0.100", "uvicorn"]\n',
             "services/api/setup.py": planted_setup_py(marker),
+            "services/api/api/__init__.py": "",
+            "services/api/api/setup.py": "DEFAULTS = {'name': 'api'}\n",  # the setup wizard's module
             "services/billing/pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nstripe = "^5.0"\n',
             "services/billing/poetry.lock": '[[package]]\nname = "stripe"\nversion = \n',
             "services/worker/pdm.lock": "# pdm lock\n",
@@ -106,6 +108,7 @@ def test_offline_audit_of_a_monorepo(monorepo, django_db, no_network):
     assert "services/billing/poetry.lock: not valid TOML" in reasons
     assert "services/worker/pdm.lock" in reasons
     assert "services/api/setup.py: dependencies declared in Python code are not read" in reasons
+    assert "services/api/api/setup.py" not in reasons  # a module of a package, not a packaging script
     notes = " | ".join(doc["coverage"]["notes"])
     assert "test fixtures (1)" in notes and "vendored code (1)" in notes and "virtual environments (1)" in notes
     assert "--offline, so latest versions" in notes

@@ -3,6 +3,7 @@ not read (excluded folders, test fixtures, unsupported formats, too large)."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 import pathspec
@@ -28,9 +29,15 @@ class Discovery:
 def discover(snapshot_files, selector, settings: DependencySettings) -> Discovery:
     found = Discovery()
     excludes = pathspec.PathSpec.from_lines("gitwildmatch", settings.exclude) if settings.exclude else None
+    snapshot_files = list(snapshot_files)
+    # a setup.py inside a package is one of its modules (a setup wizard's
+    # form), not a packaging script
+    packages = {posixpath.dirname(ref.path) for ref in snapshot_files if basename(ref.path) == "__init__.py"}
     for ref in snapshot_files:
         source = source_for(ref.path)
         unsupported = UNSUPPORTED.get(basename(ref.path))
+        if unsupported is not None and basename(ref.path) == "setup.py" and posixpath.dirname(ref.path) in packages:
+            unsupported = None
         if source is None and unsupported is None:
             language = OTHER_ECOSYSTEMS.get(basename(ref.path))
             if language is not None and selector.excluded_by(ref.path) is None and not _fixture(ref.path, selector):
