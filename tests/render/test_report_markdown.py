@@ -79,6 +79,14 @@ def test_coverage_names_the_checks_with_their_versions_not_as_counts():
     assert "Checks that ran: activity (version 1), architecture (version 1)," in coverage
 
 
+def test_readiness_row_names_only_main_safety_nets_as_missing_and_says_so():
+    result = load("midsize.json")
+    row = next(line for line in markdown(result).splitlines() if line.startswith("| Running in production |"))
+    items = result.sections["readiness"]
+    present = sum(1 for i in items if i["status"] == "present")
+    assert f"{present} of {len(items)} safety nets found. The main ones missing: backups, alerts to a person" in row
+
+
 def test_the_eight_parts_in_order():
     text = markdown(load("midsize.json"))
     positions = [text.index(part) for part in PARTS]

@@ -479,7 +479,9 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
                    and i.get("id") in READINESS_MAIN]
         text = f"{present} of {len(items)} safety nets found."
         if missing:
-            text += f" Missing: {join_words([m.lower() for m in missing], 3)}."
+            # only the main safety nets are named here: say so, or "and 2 more"
+            # reads as the whole count of what is missing
+            text += f" The main ones missing: {join_words([m.lower() for m in missing], 3)}."
         return text
     if area == "architecture":
         section = result.sections.get("architecture") or {}
