@@ -142,6 +142,20 @@ def test_known_cycles_are_found_with_a_concrete_path(layered):
     assert package_finding.fingerprint
 
 
+def test_an_informational_loop_of_many_modules_costs_a_look_not_days():
+    """CTFd: 140 modules tied only through imports inside functions, an info
+    finding, carried 5 developer-days of debt."""
+    from archreview.analyzers.architecture.findings import MAX_INFO_EFFORT, cycle_finding
+    from archreview.analyzers.architecture.structure import Cycle, Edge
+
+    members = [f"app.m{i}" for i in range(140)]
+    step = Edge("app.m0", "app.m1", "function", 1, "app/m0.py", 3, False)
+    big = Cycle("module", "deferred", members, ["app.m0", "app.m1", "app.m0"], [step], severity="info")
+    assert cycle_finding(big).effort_minutes == MAX_INFO_EFFORT
+    at_import = Cycle("module", "import", members, ["app.m0", "app.m1", "app.m0"], [step], severity="low")
+    assert cycle_finding(at_import).effort_minutes > 10 * MAX_INFO_EFFORT
+
+
 def test_a_cycle_through_type_checking_imports_is_not_reported(layered):
     _, section = layered
     # user -(TYPE_CHECKING)-> api.schemas -> api.routes -> models.user

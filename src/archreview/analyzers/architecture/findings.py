@@ -40,6 +40,9 @@ EFFORT_PACKAGE_LINK = 4 * 60
 EFFORT_MODULE_LINK = 45
 EFFORT_LAYER = 60
 MAX_EFFORT = 5 * 8 * 60
+#: an informational loop (modules tied only through imports inside functions)
+#: asks for a look, not for days of untangling
+MAX_INFO_EFFORT = 2 * 60
 
 
 def cycle_severity(cycle: Cycle) -> str:
@@ -111,7 +114,7 @@ def cycle_finding(cycle: Cycle) -> Finding:
         line=first.line,
         message=message,
         plain=cycle_plain(cycle),
-        effort_minutes=min(MAX_EFFORT, effort),
+        effort_minutes=min(MAX_INFO_EFFORT if cycle.severity == "info" else MAX_EFFORT, effort),
         basis=basis,
         fingerprint=fingerprint("architecture.cycle", "", basis, 0),
         extra={
