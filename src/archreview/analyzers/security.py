@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import io
 import logging
+import re
 import time
 import tokenize
 from typing import Any
@@ -50,6 +51,23 @@ SEVERITY_MAP = {
 EFFORT_BY_SEVERITY = {"critical": 120, "high": 60, "medium": 30, "low": 15, "info": 5}
 #: bandit tests whose findings are about a password written in the code
 PASSWORD_TESTS = {"B105", "B106", "B107"}
+
+
+#: ruff's flake8-bandit rules are bandit's tests renumbered S### (S324 is
+#: B324); a ``# noqa: S324`` on the flagged line means the team's own linter
+#: already reported it and someone marked it as reviewed
+_NOQA = re.compile(r"#\s*noqa\s*:\s*([A-Za-z0-9][A-Za-z0-9,\s]*)", re.IGNORECASE)
+
+
+def ruff_reviewed(lines: list[str], test_id: str) -> str:
+    """``noqa: S###`` when one of the flagged ``lines`` carries a ruff
+    suppression of the ruff rule for bandit's ``test_id``, else ""."""
+    code = "S" + test_id[1:]
+    for line in lines:
+        match = _NOQA.search(line)
+        if match and code in {c.upper() for c in re.split(r"[,\s]+", match.group(1)) if c}:
+            return f"noqa: {code}"
+    return ""
 
 
 def map_severity(severity: str, confidence: str) -> str:
@@ -124,7 +142,11 @@ class SecurityAnalyzer(FileAnalyzer):
             severity = map_severity(issue.severity, issue.confidence)
             linerange = list(issue.linerange) or [issue.lineno]
             first, last = min(linerange), max(linerange)
-            flagged = "\n".join(file.line_text(n) for n in range(first, min(last, first + 4) + 1))
+            flagged_lines = [file.line_text(n) for n in range(first, min(last, first + 4) + 1)]
+            flagged = "\n".join(flagged_lines)
+            reviewed = ruff_reviewed(flagged_lines, issue.test_id)
+            if reviewed:
+                severity = "info"  # kept, as bandit reports it, but not a task any more
             cwe = getattr(getattr(issue, "cwe", None), "id", None)
             text = issue.text
             basis = normalise_code(flagged)
@@ -134,7 +156,7 @@ class SecurityAnalyzer(FileAnalyzer):
                 prefix, _, quoted = text.partition(": ")
                 text = f"{prefix}: '{MASK}'" if quoted else mask_string_literals(text)
                 basis = mask_string_literals(basis)
-            message = f"{issue.test_id} {issue.test}: {text}"
+            message = f"{issue.test_id} {issue.test}: {text}" + (f" (marked as reviewed: # {reviewed})" if reviewed else "")
             message, basis = redact_text(message, self._redactor), redact_text(basis, self._redactor)
             findings.append(
                 finding_dict(
@@ -154,6 +176,7 @@ class SecurityAnalyzer(FileAnalyzer):
                         "bandit_confidence": issue.confidence,
                         "cwe": cwe,
                         "col": issue.col_offset,
+                        **({"reviewed": reviewed} if reviewed else {}),
                     },
                 )
             )

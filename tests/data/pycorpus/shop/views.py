@@ -97,3 +97,9 @@ class Report:
         for row in rows:
             if row and row[0]:
                 yield row
+
+
+def cache_key(data):
+    import hashlib
+
+    return hashlib.md5(data).hexdigest()  # noqa: S324 - a cache key, reviewed with ruff
