@@ -56,6 +56,7 @@ POSITIVES = [
     ("private-key", "config", F.private_key("OPENSSH ")),
     ("url-password", "code", f'DATABASE_URL = "postgres://app:{F.password()}@db.prod.internal:5432/app"\n'),
     ("url-password", "config", f"broker_url: amqp://worker:{F.password()}@mq.acme.io//\n"),
+    ("url-password", "config", "DATABASE_URL=mysql://root:Xq7-ctfd-prod-2024@db/ctfd\n"),  # not the database's name
     ("django-secret-key", "code", f'SECRET_KEY = "{F.django_key()}"\n'),
     ("django-secret-key", "code", f'SECRET_KEY = os.environ.get("SECRET_KEY", "{F.django_key()}")\n'),
     ("django-secret-key", "code", f"SECRET_KEY = env('DJANGO_SECRET_KEY', default='django-insecure-{F.django_key()}')\n"),
@@ -114,6 +115,8 @@ NEGATIVES = [
     ("url to localhost", "code", 'DATABASE_URL = "postgres://app:' + F.password() + '@localhost:5432/app"\n'),
     ("url to example host", "code", 'DATABASE_URL = "postgres://app:' + F.password() + '@db.example.com/app"\n'),
     ("url password same as user", "config", "DATABASE_URL=postgres://saleor:saleor@db/saleor\n"),
+    ("url password same as the database", "config", "DATABASE_URL=mysql+pymysql://root:ctfd@db/ctfd\n"),
+    ("url password same as the host", "config", "CACHE_URL=redis://default:cache@cache.internal:6379/0\n"),
     ("url with env password", "config", "url: postgres://app:${DB_PASSWORD}@db.acme.io/app\n"),
     ("documentation example", "docs", "Set `DB_PASSWORD = \"" + F.password() + "\"` in your settings.\n"),
     ("documentation url", "docs", "Use postgres://app:" + F.password() + "@db.acme.io/app\n"),

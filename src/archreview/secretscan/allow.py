@@ -93,6 +93,11 @@ def rejected_by_filters(rule: Rule, text: str, name: str, groups: dict[str, str]
         return True
     if "same-as-user" in filters and groups.get("user") and text.lower() == groups["user"].lower():
         return True
+    if "same-as-address" in filters:
+        # the password repeats the database's name or the host's first label
+        names = {(groups.get("database") or "").lower(), (groups.get("host") or "").split(".")[0].lower()}
+        if text.lower() in names - {""}:
+            return True
     return False
 
 

@@ -25,7 +25,7 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 STRENGTHS = ("specific", "generic")
 SCOPES = ("line", "line-start", "block", "file")
 KINDS = ("code", "config", "env", "env-example", "docs")
-FILTERS = ("identifier", "path", "password-hash", "same-as-name", "same-as-user", "digits")
+FILTERS = ("identifier", "path", "password-hash", "same-as-name", "same-as-user", "same-as-address", "digits")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
 RULE_KEYS = {
