@@ -105,6 +105,10 @@ def test_backups_partial_from_unscheduled_dump_script_or_docs(git_repo, tmp_path
     assert item["evidence"] == ["scripts/save_db.sh"]
     git_repo.commit({"scripts/save_db.sh": None, "docs/admin/backup-and-restore.md": "# Backup and restore\n\nRun pg_dump.\n"})
     assert status(git_repo, tmp_path)["backups"] == "partial"
+    # a heading below a blank line is cited at its own line, not the blank one above
+    git_repo.commit({"docs/admin/backup-and-restore.md": None, "docs/operations.md": "# Operations\n\n## Backups\n\nNightly.\n"})
+    item = readiness(scan(git_repo, tmp_path))["backups"]
+    assert item["why"].endswith("docs/operations.md line 3.") and item["quote"] == "## Backups"
 
 
 def test_log_rotation_backup_count_is_not_a_backup(git_repo, tmp_path):
@@ -342,6 +346,15 @@ def test_lockfile_partial_when_most_requirements_are_pinned(git_repo, tmp_path):
 def test_runbooks_partial_with_deploy_guide_only(git_repo, tmp_path):
     git_repo.commit({**APP, "Dockerfile": "FROM python\n", "docs/deployment.md": "# Deploying\n"})
     assert status(git_repo, tmp_path)["runbooks"] == "partial"
+
+
+def test_runbooks_partial_with_an_install_section_in_the_readme(git_repo, tmp_path):
+    git_repo.commit({**APP, "Dockerfile": "FROM python\n", "README.md": "# Shop\n\nA shop.\n\n## Usage\n\nRun it.\n"})
+    assert status(git_repo, tmp_path)["runbooks"] == "absent"
+    git_repo.commit({"README.md": "# Shop\n\nA shop.\n\n## Install\n\n    docker compose up\n"})
+    item = readiness(scan(git_repo, tmp_path))["runbooks"]
+    assert item["status"] == "partial"
+    assert item["evidence"] == ["README.md"] and item["quote"] == "## Install"
 
 
 def test_user_rule_pack_from_config(git_repo, tmp_path):
