@@ -31,7 +31,10 @@ evidence. Matchers:
                    ``workflow_on``: the workflow must have one of these triggers;
 * ``pins``         ``all`` / ``most``: the requirements in the manifest are
                    all (or at least 80 %) pinned to exact versions;
-* ``dependencies`` dependency names (PyPI or npm), from the manifests.
+* ``dependencies`` dependency names (PyPI or npm), from the manifests;
+* ``commit_authors`` words (case-insensitive) in the author of a commit made
+                   in the 12 months before the scanned revision (an update
+                   bot enabled in the hosting settings leaves no file).
 
 Rule ids are unique across packs; a user pack may replace a shipped rule by
 using its id.
@@ -72,6 +75,7 @@ MATCHER_KEYS = (
     "workflow_on",
     "pins",
     "dependencies",
+    "commit_authors",
 )
 RULE_KEYS = {
     "id",
@@ -203,6 +207,7 @@ class Rule:
     workflow_on: list[str] = field(default_factory=list)
     pins: str = ""
     dependencies: list[str] = field(default_factory=list)
+    commit_authors: list[str] = field(default_factory=list)
     vendor: bool = False
     category: str = ""
     via: str = ""
@@ -223,7 +228,7 @@ class Rule:
 
     @property
     def path_only(self) -> bool:
-        return not (self.python or self.text or self.workflow or self.pins or self.dependencies)
+        return not (self.python or self.text or self.workflow or self.pins or self.dependencies or self.commit_authors)
 
     @property
     def file_level(self) -> bool:
@@ -338,6 +343,7 @@ def _parse_rule(table: dict[str, Any], source: str) -> Rule:
     lists = {k: _strings(table, k, where) for k in (
         "paths", "exclude_paths", "where", "content", "yaml_kinds", "yaml_keys", "yaml_mapping", "calls",
         "call_kwargs", "imports", "assigns", "strings", "hint", "workflow_run", "workflow_on", "dependencies",
+        "commit_authors",
     )}
     for key in ("content", "strings", "workflow_run"):
         _check_regexes(lists[key], where)

@@ -357,6 +357,22 @@ def test_runbooks_partial_with_an_install_section_in_the_readme(git_repo, tmp_pa
     assert item["evidence"] == ["README.md"] and item["quote"] == "## Install"
 
 
+def test_an_update_bot_enabled_in_the_hosting_settings_is_seen_in_the_history(git_repo, tmp_path):
+    """Dependabot switched on in GitHub's settings leaves no file, only its
+    commits: one in the year before the scanned revision counts."""
+    bot = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+    git_repo.commit({**APP, "requirements.txt": "django==4.2.1\n"}, date="2024-01-10")
+    git_repo.commit({"requirements.txt": "django==4.2.2\n"}, date="2024-02-01", author=bot, message="Bump django")
+    git_repo.commit({"app/views.py": "def index(request):\n    return 'ok!'\n"}, date="2025-06-01")
+    item = readiness(scan(git_repo, tmp_path))["dependency_updates"]
+    assert item["status"] == "absent"  # the bot's last commit is more than a year old
+    bump = git_repo.commit({"requirements.txt": "django==4.2.3\n"}, date="2025-06-15", author=bot, message="Bump django")
+    item = readiness(scan(git_repo, tmp_path))["dependency_updates"]
+    assert item["status"] == "present"
+    assert item["evidence"] == [f"commit {bump[:12]} by dependabot[bot] on 2025-06-15"]
+    assert item["why"] == f"An update bot changed the project in the last 12 months: commit {bump[:12]} by dependabot[bot] on 2025-06-15."
+
+
 def test_user_rule_pack_from_config(git_repo, tmp_path):
     git_repo.commit({
         **APP,

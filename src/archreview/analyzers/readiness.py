@@ -22,6 +22,7 @@ from typing import Any
 from ..model import Finding
 from ..rules import PathMatcher, Packs, ReadinessSpec, Rule, normalise_name, packs_for_config, path_kind
 from .base import RepoAnalyzer, RepoContext, RepoOutput
+from .bot_commits import newest_commit_by
 from .practices import binary_findings, tag_findings, workflow_findings
 
 MAX_EVIDENCE = 6
@@ -92,6 +93,10 @@ class ReadinessAnalyzer(RepoAnalyzer):
             return ("any" in rule.where or kind in rule.where) and matchers[rule.id].match(path)
 
         for rule in rules:
+            if rule.commit_authors:
+                commit = newest_commit_by(context.snapshot, rule.commit_authors)
+                if commit is not None:
+                    found.setdefault(rule.id, []).append(Evidence(rule.id, commit.label()))
             if rule.path_only and rule.paths:
                 for path in paths:
                     if accepts(rule, path):
