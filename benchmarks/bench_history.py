@@ -6,7 +6,7 @@ Measures, in one run and one at a time:
 2. ``archreview backfill --months N`` with an empty cache (the 12 months
    before the month of HEAD's commit, so the run does not depend on today);
 3. the same backfill after the scan of HEAD (its cache reused);
-4. the activity pass: listing every commit and ``git log --numstat`` over all
+4. the activity pass: listing every commit and ``git log -p -U0`` over all
    of them, with no cache;
 5. ``wily build -n N`` on a clone of the same repository (wily needs a work
    tree and a separate virtualenv: ``python -m venv venv-wily &&

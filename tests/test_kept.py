@@ -182,8 +182,8 @@ def test_scan_of_a_new_commit_from_kept_history_equals_a_scan_without_cache(git_
 def test_partial_clone_history_listing_is_not_kept(git_repo, tmp_path):
     from archreview.scan import run_scan
 
-    git_repo.commit({"a.py": "x = 1\n"}, date="2025-01-10")
-    git_repo.commit({"a.py": "x = 2\n"}, date="2025-02-10")
+    git_repo.commit({"a.py": "x = 1\n", "notes.txt": "one\n"}, date="2025-01-10")
+    git_repo.commit({"a.py": "x = 2\n", "notes.txt": "two\n"}, date="2025-02-10")
     git_repo.git("config", "core.repositoryformatversion", "1")
     git_repo.git("config", "extensions.partialclone", "origin")
     cache = tmp_path / "cache"

@@ -23,7 +23,8 @@ def build(git_repo):
     git_repo.commit({"app/core.py": "def f(x):\n    return x\n", "deploy.py": f'TOKEN = "{token}"\n'}, date="2024-01-10", author=AUTHORS[0])
     for month in range(2, 8):
         body = "".join(f"def f{n}(x):\n    if x > {n}:\n        return {n}\n    return x\n" for n in range(month))
-        git_repo.commit({"app/core.py": body}, date=f"2024-{month:02d}-10", author=AUTHORS[month % 2])
+        notes = f"release {month}\n"
+        git_repo.commit({"app/core.py": body, "NOTES.txt": notes}, date=f"2024-{month:02d}-10", author=AUTHORS[month % 2])
     git_repo.commit({"deploy.py": None}, date="2024-08-01", author=AUTHORS[1])
     return token
 
@@ -77,8 +78,10 @@ def test_what_the_thread_stored_in_the_cache_serves_the_next_scan(git_repo, tmp_
     assert first.sections["secrets_history"]["from_cache"] == 0
     git_repo.commit({"README.md": "app\n"}, date="2024-09-01")
     second = scan(git_repo.path, tmp_path / "cache")
-    # the old versions were scanned (and stored) by the first scan's thread
+    # the old versions were scanned (and stored) by the first scan's thread,
+    # and so were the commits' added lines: the new commit is the only one read
     assert second.sections["secrets_history"]["from_cache"] == second.sections["secrets_history"]["versions_total"] > 0
+    assert second.sections["secrets_history"]["commits_checked"] == 9
 
 
 def test_a_failing_history_step_is_reported_like_a_failing_analyzer(git_repo, monkeypatch):
@@ -145,3 +148,26 @@ def test_an_interrupted_scan_stops_the_history_steps_and_waits_for_them(git_repo
         raise AssertionError("the interrupt was swallowed")
     assert seen == {"activity": True}
     assert not [t.name for t in threading.enumerate() if t.name.startswith("prepare-")]
+
+
+def test_the_python_history_is_read_once_for_activity_and_secrets(git_repo, monkeypatch):
+    """One ``git log -p`` pass serves both analyzers, whether the history is
+    read ahead in threads or by each analyzer's run."""
+    from archreview.analyzers.activity import gitlog
+
+    build(git_repo)
+    calls = []
+    original = gitlog._read_chunk
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(gitlog, "_read_chunk", counting)
+    ahead = scan(git_repo.path)
+    assert len(calls) == 1 and len(calls[0]) == 8  # 8 commits, one chunk, one reader
+    monkeypatch.setattr(RepoAnalyzer, "prepares", classmethod(lambda cls: False))
+    inline = scan(git_repo.path)
+    assert len(calls) == 2
+    assert comparable(ahead) == comparable(inline)
+    assert [f.path for f in ahead.findings if f.extra.get("history")] == ["deploy.py"]

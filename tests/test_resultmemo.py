@@ -83,8 +83,8 @@ def test_the_work_tree_and_a_repository_pack_edited_in_it_are_never_taken_from_t
 
 
 def test_an_incomplete_result_is_not_kept(git_repo, tmp_path, engine_runs):
-    git_repo.commit({"app.py": CODE, "old.py": "x = 1\n"}, date="2025-01-10")
-    git_repo.commit({"old.py": None}, date="2025-01-11")
+    git_repo.commit({"app.py": CODE, "old.cfg": "x = 1\n"}, date="2025-01-10")
+    git_repo.commit({"old.cfg": None}, date="2025-01-11")
     config = parse_config({"secrets": {"history_seconds": 0}}, "test")
     first, stats = scan(git_repo.path, tmp_path / "cache", config=config)
     assert first.sections["secrets_history"]["status"] == "partial"

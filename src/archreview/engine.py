@@ -22,7 +22,7 @@ from typing import Any
 
 from . import __version__
 from .analyzers import file_analyzer_classes, repo_analyzer_classes
-from .analyzers.base import FILES_DONE, STOP, FilesDone, PrepareContext, RepoContext, cache_config_key
+from .analyzers.base import FILES_DONE, SHARED, STOP, FilesDone, Once, PrepareContext, RepoContext, cache_config_key
 from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
@@ -502,6 +502,7 @@ class Engine:
             "advisory_db": self.options.advisory_db,
             "now": self.options.now,
             "jobs": self._jobs(),
+            SHARED: Once(),  # work two analyzers need, done once (each call: a scan's run, or its read-ahead)
             **self.options.extra,
         }
 

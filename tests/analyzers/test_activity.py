@@ -217,17 +217,82 @@ def test_plain_folder_is_skipped_with_a_note(tmp_path):
     assert any(note.startswith("activity: not a git repository") for note in result.coverage.notes)
 
 
-def test_parse_numstat_reads_renames_and_binary_files():
-    text = (
-        "\x01" + "a" * 40 + "\0\n3\t1\tsrc/x.py\0-\t-\tsrc/blob.py\0"
-        "\x01" + "b" * 40 + "\0\n0\t0\t\0old/y.py\0new/y.py\0" + "2\t0\tpath\twith tab.py\0"
-        "\x01" + "c" * 40 + "\0"
-    )
-    order, parsed = gitlog.parse_numstat(text)
-    assert order == ["a" * 40, "b" * 40, "c" * 40]
-    assert parsed["a" * 40] == [["src/x.py", 3, 1], ["src/blob.py", 0, 0]]
-    assert parsed["b" * 40] == [["new/y.py", 0, 0, "old/y.py"], ["path\twith tab.py", 2, 0]]
-    assert parsed["c" * 40] == []
+def _numstat(git_repo, commit_id: str) -> list[list]:
+    """What ``git diff-tree --numstat -M -z`` says for one commit, parsed
+    independently of gitlog (binary files count 0, as gitlog counts them)."""
+    out = git_repo.git("diff-tree", "-r", "--root", "--no-commit-id", "--numstat", "-M", "-z", commit_id, "--", "*.py")
+    tokens, entries, i = out.split("\0"), [], 0
+    while i < len(tokens):
+        token = tokens[i].strip("\n")
+        i += 1
+        if not token:
+            continue
+        added, deleted, path = token.split("\t", 2)
+        count = (lambda t: int(t) if t.isdigit() else 0)
+        if path:
+            entries.append([path, count(added), count(deleted)])
+        else:
+            entries.append([tokens[i + 1], count(added), count(deleted), tokens[i]])
+            i += 2
+    return entries
+
+
+def test_the_patch_pass_counts_what_numstat_counts_for_every_kind_of_change(git_repo):
+    """Odd paths (space, tab, quote, non-ASCII, a backslash), a binary file,
+    a mode change, a pure rename, a rename with edits, a deletion and the
+    root commit: the lines counted from ``git log -p -U0`` equal git's own
+    ``--numstat`` (on changes this small git places each change the same
+    way with or without context)."""
+    odd = ["with space.py", "tab\there.py", 'quo"te.py', "caf\u00e9.py", "back\\slash.py", "dir/a b.py"]
+    git_repo.commit({name: f"x = {i}\ny = 2\n" for i, name in enumerate(odd)} | {"bin.py": b"\x00\x01\x02"}, date="2025-01-01")
+    git_repo.commit({"with space.py": "x = 9\ny = 2\nz = 3\n", "bin.py": b"\x00\x03"}, date="2025-01-02")
+    git_repo.git("update-index", "--chmod=+x", "caf\u00e9.py")
+    git_repo.git("commit", "-q", "-m", "mode", date="2025-01-03")
+    git_repo.rename("dir/a b.py", "moved/a b.py", date="2025-01-04")
+    git_repo.rename('quo"te.py', "renamed quote.py", date="2025-01-05")
+    git_repo.commit({"renamed quote.py": 'x = 0\ny = 2\n# more\n', "tab\there.py": None, "--- tricky.py": "--- x\n+++ y\n"}, date="2025-01-06")
+    git_repo.commit({"--- tricky.py": "--- z\n+++ y\n-- w\n"}, date="2025-01-07")
+    git = GitRepo(git_repo.path)
+    try:
+        commits = gitlog.list_commits(git, "HEAD")
+        changes = gitlog.file_changes(git, commits, None, jobs=1)
+    finally:
+        git.close()
+    assert len(commits) == 7
+    for commit in commits:
+        assert sorted(changes[commit.id]) == sorted(_numstat(git_repo, commit.id)), commit.id
+    renamed = [entry for entries in changes.values() for entry in entries if len(entry) == 4]
+    assert sorted(renamed) == [["moved/a b.py", 0, 0, "dir/a b.py"], ["renamed quote.py", 0, 0, 'quo"te.py']]
+
+
+def test_the_scanner_gets_each_files_added_lines_and_its_answers_are_cached(git_repo, tmp_path):
+    class Lines:
+        namespace = "test.added-lines"
+
+        def __init__(self):
+            self.calls = 0
+
+        def scan(self, path, hunks):
+            self.calls += 1
+            return [[path, line.decode()] for line in hunks.split(b"\n") if line.startswith(b"+")]
+
+    git_repo.commit({"a.py": "one\ntwo\n", "notes.txt": "not python\n"}, date="2025-01-01")
+    second = git_repo.commit({"a.py": "one\n+plus\ntwo\n"}, date="2025-01-02")
+    git = GitRepo(git_repo.path)
+    cache = Cache(tmp_path / "cache")
+    try:
+        commits = gitlog.list_commits(git, "HEAD")
+        scanner = Lines()
+        read = gitlog.read(git, commits, cache, jobs=1, revision=second, scanner=scanner)
+        assert read.found[second] == [["a.py", "++plus"]]
+        assert read.found[commits[-1].id] == [["a.py", "+one"], ["a.py", "+two"]]
+        assert scanner.calls == 2
+        again = Lines()
+        assert gitlog.read(git, commits, cache, jobs=1, revision=second, scanner=again).found == read.found
+        assert again.calls == 0  # kept per commit: git was not asked again
+    finally:
+        cache.close()
+        git.close()
 
 
 def test_months_before_clamps_the_day():

@@ -26,11 +26,21 @@ def history(result):
     return [f for f in result.findings if f.area == "secrets" and f.extra.get("history")]
 
 
+def seen_in(finding) -> int:
+    """In how many commits (a Python file) or old versions (any other file) the secret was found."""
+    return finding.extra.get("commits", finding.extra.get("versions"))
+
+
 def build(git_repo):
-    token, password = F.github_token(), F.password()
-    added = git_repo.commit({"README.md": "app\n", "deploy.py": f'GITHUB_TOKEN = "{token}"\n'}, date="2024-03-01")
+    """Python files (checked through the lines each commit added) and a shell
+    script (checked through its old versions, read whole)."""
+    token, password, script_token = F.github_token(), F.password(), F.github_token()
+    added = git_repo.commit(
+        {"README.md": "app\n", "deploy.py": f'GITHUB_TOKEN = "{token}"\n', "scripts/release.sh": f'export GH_TOKEN="{script_token}"\n'},
+        date="2024-03-01",
+    )
     git_repo.commit({"deploy.py": f'GITHUB_TOKEN = "{token}"\nREGION = "eu"\n'}, date="2024-03-05")
-    git_repo.commit({"deploy.py": None}, date="2024-04-01", message="remove deploy script")
+    git_repo.commit({"deploy.py": None, "scripts/release.sh": None}, date="2024-04-01", message="remove deploy scripts")
     git_repo.commit({"settings.py": f'DB_PASSWORD = "{password}"\n'}, date="2024-05-01")
     git_repo.commit({"settings.py": 'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, date="2024-06-01")
     return token, password, added
@@ -39,17 +49,53 @@ def build(git_repo):
 def test_deleted_and_edited_out_secrets_are_found_with_their_commit(git_repo):
     token, password, added = build(git_repo)
     result = scan(git_repo.path)
-    found = sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(result))
-    assert found == [("secrets.github-token", "deploy.py", 1, 2), ("secrets.secret-assignment", "settings.py", 1, 1)]
+    found = sorted((f.rule, f.path, f.line, seen_in(f)) for f in history(result))
+    assert found == [
+        ("secrets.github-token", "deploy.py", 1, 1),
+        ("secrets.github-token", "scripts/release.sh", 1, 1),
+        ("secrets.secret-assignment", "settings.py", 1, 1),
+    ]
+    for path in ("deploy.py", "scripts/release.sh"):
+        github = next(f for f in history(result) if f.path == path)
+        assert github.extra["commit"] == added
+        assert f"added in commit {added[:12]} on 2024-03-01" in github.message
+        assert github.severity == "critical" and github.basis.startswith("history|") and github.fingerprint
     github = next(f for f in history(result) if f.path == "deploy.py")
-    assert github.extra["commit"] == added
     assert github.message.startswith("GitHub token ghp_**************** assigned to GITHUB_TOKEN - removed from the code but still in git history")
-    assert f"added in commit {added[:12]} on 2024-03-01" in github.message
-    assert github.severity == "critical" and github.basis.startswith("history|") and github.fingerprint
+    assert github.extra["commit_date"].startswith("2024-03-01")
     for finding in history(result):
         assert token not in str(finding.to_dict()) and password not in str(finding.to_dict())
-    assert result.sections[SECTION]["status"] == "complete"
-    assert result.sections[SECTION]["versions_total"] == 3
+    section = result.sections[SECTION]
+    assert section["status"] == "complete"
+    # the shell script's one old version read whole; the Python files through the 5 commits' added lines
+    assert section["versions_total"] == 1 and section["commits_checked"] == 5
+
+
+def test_a_python_secret_is_reported_where_the_commit_that_added_it_put_it(git_repo):
+    """Added lines are read per hunk: the line is the one in the version the
+    commit wrote, and the commit is the oldest that added the secret (a later
+    commit that only moves other lines around it does not count)."""
+    token = F.github_token()
+    body = [f"x{i} = {i}" for i in range(1, 11)]
+    git_repo.commit({"app/config.py": "\n".join(body) + "\n"}, date="2024-01-10")
+    changed = list(body)
+    changed[1] = "x2 = 'two'"
+    changed.insert(7, f'API_TOKEN = "{token}"')
+    adding = git_repo.commit({"app/config.py": "\n".join(changed) + "\n"}, date="2024-02-10")
+    git_repo.commit({"app/config.py": "\n".join(["import os", *changed]) + "\n"}, date="2024-03-10")
+    git_repo.commit({"app/config.py": "\n".join(body) + "\n"}, date="2024-04-10")
+    [finding] = history(scan(git_repo.path))
+    assert (finding.path, finding.line, finding.extra["commit"], seen_in(finding)) == ("app/config.py", 8, adding, 1)
+
+
+def test_a_secret_in_a_renamed_file_is_still_in_the_code(git_repo):
+    token = F.github_token()
+    git_repo.commit({"old/deploy.py": f'GITHUB_TOKEN = "{token}"\n', "old/ci.sh": f'export GH_TOKEN="{token}"\n'}, date="2024-03-01")
+    git_repo.rename("old/deploy.py", "new/deploy.py", date="2024-03-02")
+    git_repo.rename("old/ci.sh", "new/ci.sh", date="2024-03-03")
+    result = scan(git_repo.path)
+    assert history(result) == []
+    assert sorted(f.path for f in result.findings if f.area == "secrets") == ["new/ci.sh", "new/deploy.py"]
 
 
 def test_a_secret_still_in_the_code_is_not_reported_again(git_repo):
@@ -92,11 +138,15 @@ def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
 
     monkeypatch.setattr(secrets_module.SecretsAnalyzer, "analyze", counting)
     result = scan(git_repo.path, cache_dir=cache)
-    assert len(history(result)) == 2
+    assert len(history(result)) == 3
     section = result.sections[SECTION]
-    assert section["versions_total"] == 6 and section["from_cache"] == 4
-    # new old versions and the snapshot's changed files, each read once
-    assert seen.count("notes.txt") == 2 and seen.count("settings.py") == 1 and "deploy.py" not in seen
+    assert section["versions_total"] == 2 and section["from_cache"] == 1 and section["commits_checked"] == 7
+    # the new old version of notes.txt and its snapshot version; the Python
+    # files through the two new commits' added lines and the snapshot's
+    # changed files (the last commit only deleted lines from settings.py);
+    # nothing from the commits the first scan read
+    assert seen.count("notes.txt") == 2 and seen.count("app.py") == 3 and seen.count("settings.py") == 1
+    assert "deploy.py" not in seen and "scripts/release.sh" not in seen
 
 
 def test_time_budget_leaves_a_partial_result_that_later_scans_finish(git_repo, tmp_path):
@@ -106,7 +156,7 @@ def test_time_budget_leaves_a_partial_result_that_later_scans_finish(git_repo, t
     assert partial.sections[SECTION]["status"] == "partial"
     assert any("later scans check the rest" in n for n in partial.coverage.notes)
     full = scan(git_repo.path, cache_dir=cache)
-    assert full.sections[SECTION]["status"] == "complete" and len(history(full)) == 2
+    assert full.sections[SECTION]["status"] == "complete" and len(history(full)) == 3
 
 
 def test_history_off_plain_folder_and_staged_checks_say_so(git_repo, tmp_path):
@@ -137,7 +187,7 @@ def test_shallow_clone_is_checked_as_far_as_it_reaches(git_repo, tmp_path):
 def test_without_cache_history_still_works(git_repo):
     build(git_repo)
     result = scan(git_repo.path, use_cache=False)
-    assert len(history(result)) == 2
+    assert len(history(result)) == 3
 
 
 def test_older_revisions_reuse_a_newer_pass_and_agree_with_a_fresh_one(git_repo, tmp_path):
@@ -153,12 +203,15 @@ def test_older_revisions_reuse_a_newer_pass_and_agree_with_a_fresh_one(git_repo,
     with_memo = {}
     for revision in revisions:  # newest first
         result = scan(git_repo.path, rev=revision, cache_dir=tmp_path / "memo-cache", options=ScanOptions(extra={MEMO_OPTION: memo}))
-        with_memo[revision] = sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(result))
+        with_memo[revision] = sorted((f.rule, f.path, f.line, seen_in(f)) for f in history(result))
     assert memo.listing and memo.revision == revisions[0]
     for revision in revisions:
         fresh = scan(git_repo.path, rev=revision, cache_dir=tmp_path / f"fresh-{revision[:8]}")
-        assert with_memo[revision] == sorted((f.rule, f.path, f.line, f.extra["versions"]) for f in history(fresh)), revision
-    assert with_memo[revisions[0]] and with_memo[revisions[2]] == [("secrets.github-token", "deploy.py", 1, 2)]
+        assert with_memo[revision] == sorted((f.rule, f.path, f.line, seen_in(f)) for f in history(fresh)), revision
+    assert with_memo[revisions[0]] and with_memo[revisions[2]] == [
+        ("secrets.github-token", "deploy.py", 1, 1),
+        ("secrets.github-token", "scripts/release.sh", 1, 1),
+    ]
 
 
 def test_many_old_versions_are_split_between_processes_with_the_same_findings(git_repo, tmp_path, monkeypatch):
@@ -171,9 +224,10 @@ def test_many_old_versions_are_split_between_processes_with_the_same_findings(gi
     monkeypatch.setattr(secrets_history, "PARALLEL_MIN", 4)
     shared = scan(git_repo.path, jobs=2, use_cache=False)
     assert [f.to_dict() for f in history(shared)] == [f.to_dict() for f in history(alone)]
-    assert len(history(shared)) == 2
+    assert len(history(shared)) == 3
     section = shared.sections[SECTION]
-    assert section["status"] == "complete" and section["versions_checked"] == section["versions_total"] == 17
+    # scripts/release.sh and 7 old versions of notes.txt (app.py: through its commits)
+    assert section["status"] == "complete" and section["versions_checked"] == section["versions_total"] == 8
 
 
 def test_beside_a_worker_pool_the_time_limit_counts_from_when_the_files_are_done(git_repo):
@@ -222,15 +276,17 @@ def test_a_stopped_scan_reads_no_more_old_versions(git_repo):
 def test_old_versions_too_large_to_read_are_named_in_the_coverage_notes(git_repo):
     token = F.github_token()
     big = "x = 1\n" * 400 + f'GITHUB_TOKEN = "{token}"\n'
-    git_repo.commit({"app.py": "x = 1\n", "data.py": big}, date="2024-03-01")
-    git_repo.commit({"data.py": None}, date="2024-04-01")
+    git_repo.commit({"app.py": "x = 1\n", "data.cfg": big, "data.py": big}, date="2024-03-01")
+    git_repo.commit({"data.cfg": None, "data.py": None}, date="2024-04-01")
     result = scan(git_repo.path, {"history_max_file_size": 1024})
     assert result.sections[SECTION]["too_large"] == 1
-    assert history(result) == []  # not read, so not found: and the report says so
+    # data.cfg was not read, so not found, and the report says so; the
+    # Python file's lines were read from the commit that added them
+    assert [f.path for f in history(result)] == ["data.py"]
     assert (
         "git history: 1 old file version larger than 1 KiB not checked for secrets (secrets.history_max_file_size)"
         in result.coverage.notes
     )
     roomy = scan(git_repo.path, {"history_max_file_size": 1 << 20})
-    assert roomy.sections[SECTION]["too_large"] == 0 and len(history(roomy)) == 1
+    assert roomy.sections[SECTION]["too_large"] == 0 and len(history(roomy)) == 2
     assert not [n for n in roomy.coverage.notes if "history_max_file_size" in n]

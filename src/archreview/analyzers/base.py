@@ -24,6 +24,7 @@ import ast
 import io
 import re
 import sys
+import threading
 import time
 import tokenize
 from dataclasses import dataclass, field
@@ -288,6 +289,47 @@ FILES_DONE = "files_done"
 #: abandoned (interrupted, or failed): a prepare step then stops as soon as it
 #: can (long loops check it; git commands get it as ``GitRepo.run(stop=)``)
 STOP = "stop"
+
+
+#: PrepareContext.options key of the scan's :class:`Once`
+SHARED = "shared"
+
+
+class Once:
+    """Work that several repository analyzers of one scan need (one pass over
+    the history serves two of them): the first that asks does it, the others
+    wait for its answer - or its exception. One per scan, in the options
+    under ``SHARED``; nothing outlives the scan."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Any, _Entry] = {}
+
+    def get(self, key: Any, make) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._entries[key] = _Entry()
+        if owner:
+            try:
+                entry.value = make()
+            except BaseException as exc:  # noqa: BLE001 - raised in every asker's thread
+                entry.error = exc
+            finally:
+                entry.done.set()
+        else:
+            entry.done.wait()
+        if entry.error is not None:
+            raise entry.error
+        return entry.value
+
+
+@dataclass
+class _Entry:
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
 
 
 class FilesDone:

@@ -1,12 +1,20 @@
 """Secrets that were committed and later removed: they are still in git, so
 they are still findings.
 
+Python files - most of a repository's history - are checked through what
+each commit added to them: the ``git log -p`` pass that also counts lines
+for the activity measures hands each file's added lines to the ``secrets``
+analyzer (:mod:`.python_history`, :mod:`.secrets_added`; kept per commit, so
+next month only new commits are read). Every other old version is read
+whole:
+
 1. ``git rev-list --objects`` lists every blob reachable from the scanned
    revision (one pass, no checkout; a scan of a descendant starts from the
    listing kept for its ancestor, :mod:`.blob_listing`); the blobs of the
    snapshot itself are left out (the ``secrets`` file analyzer has seen
-   them), as are paths that analyzer does not want, excluded paths and
-   versions larger than ``history_max_file_size``.
+   them), as are Python files (checked through their commits' added lines),
+   paths that analyzer does not want, excluded paths and versions larger
+   than ``history_max_file_size``.
 2. Each remaining old version is looked up in the cache, so a version seen
    in any earlier scan - of history or of a snapshot - costs nothing: old
    versions in which nothing was found are kept as one compact set per
@@ -21,8 +29,10 @@ they are still findings.
    own ``git cat-file``.
 3. The same secret in many versions of a file is one finding, reported at the
    version that introduced it (the oldest commit that wrote one of those
-   versions, from a ``git log`` limited to those paths). A secret that is
-   still in the scanned files is not reported again.
+   versions, from a ``git log`` limited to those paths; for a Python file,
+   the oldest commit that added it). A secret that is still in the scanned
+   files is not reported again (nor one still in a Python file that was
+   renamed since).
 4. The findings of a complete pass are kept per revision, so scanning the same
    revision again costs one cache lookup.
 
@@ -36,24 +46,26 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from ..config import stable_hash
-from ..errors import ConfigError
 from ..gitrepo import GitRepo
 from ..model import Finding
+from ..selection import is_python_path
 from ..wording import count_text
 from . import blob_listing
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
-from .secrets import SECTION as CONFIG_SECTION
+from . import python_history
 from .secrets import SecretsAnalyzer
+from .secrets_added import DEFAULT_MAX_FILE_SIZE, DEFAULT_SECONDS, HistoryOptions
+
+__all__ = ["DEFAULT_MAX_FILE_SIZE", "DEFAULT_SECONDS", "HistoryOptions", "SecretsHistoryAnalyzer"]
 
 SECTION = "secrets_history"
 KV_NAMESPACE = "secrets-history"
 KV_CLEAN = "secrets-history-clean"
 EMPTY_OUTPUT: dict[str, Any] = {"findings": [], "metrics": {"secrets": 0}}
-DEFAULT_SECONDS = 20.0
-DEFAULT_MAX_FILE_SIZE = 256 * 1024
 MAX_INTRODUCTION_PATHS = 500
 #: old versions from which the scan is split between processes (below, the
 #: start of a process costs more than it saves)
@@ -100,26 +112,6 @@ class HistoryMemo:
         listing = blob_listing.reachable(repo, revision, cache, keep)
         self.git_dir, self.revision, self.listing = str(repo.git_dir), revision, listing
         return listing
-
-
-@dataclass(frozen=True)
-class HistoryOptions:
-    enabled: bool = True
-    seconds: float = DEFAULT_SECONDS
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-
-    @classmethod
-    def from_config(cls, config) -> HistoryOptions:
-        section = config.section(CONFIG_SECTION)
-        enabled = section.get("history", True)
-        seconds = section.get("history_seconds", DEFAULT_SECONDS)
-        size = section.get("history_max_file_size", DEFAULT_MAX_FILE_SIZE)
-        if not isinstance(enabled, bool):
-            raise ConfigError("[tool.archreview.secrets] history must be true or false")
-        for key, value in (("history_seconds", seconds), ("history_max_file_size", size)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"[tool.archreview.secrets] {key} must be a non-negative number")
-        return cls(enabled, float(seconds), min(int(size), config.max_file_size))
 
 
 @dataclass
@@ -173,7 +165,7 @@ class Pass:
 
 class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
-    version = "2"
+    version = "3"
 
     def prepare(self, context) -> Gathered:
         """Steps 1 and 2: every old version's output (they need only the
@@ -224,7 +216,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, limits, memo)
         finally:
             repo.close()
-        return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key)
+        python = python_history.read(context)  # most likely read meanwhile, by activity
+        return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key, python=python)
 
     def run(self, context: RepoContext) -> RepoOutput:
         gathered = context.prepared.get(self.name)
@@ -235,7 +228,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         snapshot, walk, options = context.snapshot, gathered.walk, gathered.options
         repo = GitRepo(snapshot.root)
         try:
-            findings = self._findings(repo, snapshot.revision, gathered.versions, gathered.outputs, context.findings)
+            findings = self._findings(repo, snapshot, gathered.versions, gathered.outputs, gathered.python, context.findings)
         finally:
             repo.close()
         cache, summary_key = context.cache, gathered.summary_key
@@ -270,6 +263,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         section = {
             "status": status,
             "revision": snapshot.revision,
+            "commits_checked": len(gathered.python.secrets or {}) if gathered.python is not None else 0,
             "versions_total": walk.versions_total,
             "versions_checked": walk.checked,
             "from_cache": walk.from_cache,
@@ -301,7 +295,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         else:
             listing = blob_listing.reachable(repo, snapshot.revision, context.cache, keep)
         for oid, size, path in listing:
-            if oid in current or oid in seen:
+            if oid in current or oid in seen or is_python_path(path):
                 continue
             if snapshot.prefix and not path.startswith(snapshot.prefix):
                 continue
@@ -395,47 +389,86 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 memo.outputs[(oid, keys[oid])] = output
         return outputs
 
-    def _findings(self, repo, revision, versions, outputs, current_findings) -> list[Finding]:
+    def _findings(self, repo, snapshot, versions, outputs, python, current_findings) -> list[Finding]:
         current = {(f.rule, f.path, f.basis) for f in current_findings if f.area == "secrets"}
         groups: dict[tuple[str, str, str], list[tuple[Version, dict[str, Any]]]] = {}
         for version in versions:
             for item in outputs.get(version.oid, {}).get("findings", []):
                 key = (item["rule"], version.path, item.get("basis", ""))
-                if key in current:
-                    continue
-                groups.setdefault(key, []).append((version, item))
-        if not groups:
-            return []
-        paths = {path for _, path, _ in groups}
-        introductions = repo.blob_introductions(revision, paths) if len(paths) <= MAX_INTRODUCTION_PATHS else {}
-        findings = []
-        for (rule, path, basis), members in sorted(groups.items()):
-            dated = [(introductions[v.oid], v, item) for v, item in members if v.oid in introductions]
-            if dated:
-                (commit, date), version, item = min(dated, key=lambda d: d[0][1])
-            else:
-                commit, date = "", ""
-                version, item = members[-1]  # rev-list lists newer history first
-            where = f"; added in commit {commit[:12]} on {date[:10]}" if commit else ""
-            extra = dict(item.get("extra", {}))
-            extra.update({"history": True, "versions": len(members)})
-            if commit:
-                extra.update({"commit": commit, "commit_date": date})
-            findings.append(
-                Finding(
-                    rule=rule,
-                    area="secrets",
-                    severity=item["severity"],
-                    path=path,
-                    line=item.get("line", 0),
-                    message=f"{item['message']} - removed from the code but still in git history{where}",
-                    plain=HISTORY_PLAIN,
-                    effort_minutes=item.get("effort_minutes", 60),
-                    basis=f"history|{basis}",
-                    extra=extra,
-                )
-            )
-        return findings
+                if key not in current:
+                    groups.setdefault(key, []).append((version, item))
+        added: dict[tuple[str, str, str], list[tuple[int, str, dict[str, Any]]]] = {}
+        if python is not None:
+            names = _later_names(python.changes)
+            for commit, items in (python.secrets or {}).items():
+                for item in items:
+                    rule, path, basis = key = (item["rule"], item["path"], item.get("basis", ""))
+                    if not path.startswith(snapshot.prefix) or any((rule, name, basis) in current for name in names(path)):
+                        continue
+                    added.setdefault(key, []).append((python.times.get(commit, 0), commit, item))
+        findings: list[tuple[tuple[str, str, str], Finding]] = []
+        for key, members in added.items():
+            when, commit, item = min(members, key=lambda m: (m[0], m[1]))  # the oldest commit that added it
+            findings.append((key, self._finding(key, item, commit, _iso(when), {"commits": len(members)})))
+        if groups:
+            paths = {path for _, path, _ in groups}
+            introductions = repo.blob_introductions(snapshot.revision, paths) if len(paths) <= MAX_INTRODUCTION_PATHS else {}
+            for key, members in groups.items():
+                dated = [(introductions[v.oid], v, item) for v, item in members if v.oid in introductions]
+                if dated:
+                    (commit, date), version, item = min(dated, key=lambda d: d[0][1])
+                else:
+                    commit, date = "", ""
+                    version, item = members[-1]  # rev-list lists newer history first
+                findings.append((key, self._finding(key, item, commit, date, {"versions": len(members)})))
+        return [finding for _key, finding in sorted(findings, key=lambda pair: pair[0])]
+
+    @staticmethod
+    def _finding(key: tuple[str, str, str], item: dict[str, Any], commit: str, date: str, counts: dict[str, int]) -> Finding:
+        rule, path, basis = key
+        where = f"; added in commit {commit[:12]} on {date[:10]}" if commit else ""
+        extra = dict(item.get("extra", {}))
+        extra.update({"history": True, **counts})
+        if commit:
+            extra.update({"commit": commit, "commit_date": date})
+        return Finding(
+            rule=rule,
+            area="secrets",
+            severity=item["severity"],
+            path=path,
+            line=item.get("line", 0),
+            message=f"{item['message']} - removed from the code but still in git history{where}",
+            plain=HISTORY_PLAIN,
+            effort_minutes=item.get("effort_minutes", 60),
+            basis=f"history|{basis}",
+            extra=extra,
+        )
+
+
+def _later_names(changes: dict[str, list[list]]):
+    """``names(path)``: the path and every name a file of that path was
+    renamed to later (renames of Python files, from their commits' changes),
+    so that a secret still in a renamed file is not reported as removed."""
+    renamed: dict[str, set[str]] = {}
+    for entries in changes.values():
+        for entry in entries:
+            if len(entry) == 4 and entry[3] != entry[0]:
+                renamed.setdefault(entry[3], set()).add(entry[0])
+
+    def names(path: str) -> set[str]:
+        found, todo = {path}, [path]
+        while todo:
+            for name in renamed.get(todo.pop(), ()):
+                if name not in found:
+                    found.add(name)
+                    todo.append(name)
+        return found
+
+    return names
+
+
+def _iso(stamp: int) -> str:
+    return datetime.fromtimestamp(stamp, timezone.utc).isoformat() if stamp else ""
 
 
 @dataclass
@@ -449,6 +482,7 @@ class Gathered:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     options: HistoryOptions = field(default_factory=HistoryOptions)
     summary_key: str = ""
+    python: python_history.PythonHistory | None = None
 
 
 @dataclass

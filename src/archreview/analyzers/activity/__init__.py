@@ -3,8 +3,9 @@
 Churn per file over the last 3/6/12 months, hotspots (change frequency x
 complexity), bus factor per file and for the repository, knowledge loss
 (code whose main authors stopped committing) and commit cadence. The history
-is read by :mod:`.gitlog` (one listing, one ``git log --numstat`` pass over
-the commits not yet cached) and measured by :mod:`.measures`.
+is read by :mod:`.gitlog` (one listing, one ``git log -p`` pass over the
+commits not yet cached, shared with the secrets check of old versions:
+:mod:`..python_history`) and measured by :mod:`.measures`.
 
 Settings (``[tool.archreview.activity]``): ``inactive_months`` (default 6),
 after which an author who made no commit counts as gone.
@@ -21,17 +22,14 @@ from pathlib import Path
 
 from ...config import stable_hash
 from ...errors import ConfigError
-from ...gitrepo import GitRepo
 from ...model import Finding
-from ..base import STOP, RepoAnalyzer, RepoContext, RepoOutput
+from ..base import RepoAnalyzer, RepoContext, RepoOutput
 from . import gitlog, measures
 
 DEFAULT_INACTIVE_MONTHS = 6
 FILE_FINDINGS = 10  # at most this many file-level findings per rule
 KNOWLEDGE_MIN_SLOC = 100
-#: ScanOptions.extra key under which a caller scanning several revisions in a
-#: row (backfill) passes one :class:`gitlog.Memo` for all of them
-MEMO_OPTION = "activity_memo"
+MEMO_OPTION = gitlog.MEMO_OPTION
 
 SHALLOW_NOTE = (
     "activity: this is a shallow clone, so its commit history is cut off; churn, hotspots and bus factor "
@@ -51,21 +49,10 @@ class ActivityAnalyzer(RepoAnalyzer):
         absent = _no_history(snapshot)
         if absent is not None:
             return absent
-        memo = context.options.get(MEMO_OPTION)
-        memo = memo if isinstance(memo, gitlog.Memo) else None
-        jobs = context.options.get("jobs")
-        if not jobs:
-            from ...engine import available_cpus  # only when needed: the engine imports the analyzers
+        from .. import python_history  # it imports this package's gitlog
 
-            jobs = available_cpus()
-        repo = GitRepo(snapshot.root)
-        try:
-            commits = gitlog.list_commits(repo, snapshot.revision, memo)
-            changes = gitlog.file_changes(
-                repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision, stop=context.options.get(STOP)
-            )
-        finally:
-            repo.close()
+        history = python_history.read(context)
+        commits, changes = history.commits, history.changes
         return History(commits, changes)
 
     def run(self, context: RepoContext) -> RepoOutput:

@@ -6,28 +6,39 @@ Two git commands, never one per commit:
   (``git log --format`` without diffs: id, parents, author after ``.mailmap``,
   committer time) - cheap, run on every scan, so a changed ``.mailmap`` applies
   at once;
-* ``git log --numstat`` over the commits not yet in the cache, in a few chunks
+* ``git log -p -U0`` over the commits not yet in the cache, in a few chunks
   that run side by side (``--no-walk=unsorted --stdin``, so each chunk reads
-  only its own commits). Its output is parsed per commit and stored per commit
-  id in the cache's ``kv`` table: next month only the new commits are read;
-  the changes of all the commits of a scanned revision are also kept as one
-  document, which a scan of a descendant reads at once.
+  only its own commits). Each file's lines added and deleted are counted from
+  the patch (git computes a patch without context faster than it counts with
+  ``--numstat``; where git's default three lines of context make it place a
+  change differently, ``--numstat`` can differ by a line or two), and the
+  added lines are handed to a ``scanner`` when one is given - the secrets
+  check of old versions reads the same pass instead of every old version of
+  every Python file.
+  What the pass finds is stored per commit id in the cache's ``kv`` table:
+  next month only the new commits are read; the changes of all the commits of
+  a scanned revision are also kept as one document, which a scan of a
+  descendant reads at once.
 
 Lines are counted in Python files only (the code archreview reviews), with
 ``-M`` so a renamed or moved file keeps its history; ``--no-textconv
 --no-ext-diff --no-show-signature`` keep the repository's configuration from
-running programs. A commit whose diff needs a blob missing from the
-repository makes git stop; that commit is read again on its own with
-``diff-tree`` (the files whose contents are missing count as changed, with
-unknown line counts) and the chunk goes on after it.
+running programs, and the patch format is pinned (prefixes, no context, root
+commits shown) whatever the repository's configuration says. A commit whose
+diff needs a blob missing from the repository makes git stop; that commit is
+read again on its own with ``diff-tree`` (the files whose contents are
+missing count as changed, with unknown line counts) and the chunk goes on
+after it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from ... import kept
 from ...gitrepo import GitRepo, first_line, parse_raw_diff
@@ -39,10 +50,29 @@ NAMESPACE = "activity.numstat.2"
 BUNDLE_NAMESPACE = "activity.numstat-bundle.2"
 PATHSPEC = tuple(f"*{suffix}" for suffix in PYTHON_SUFFIXES)
 CHUNK = 1500
+#: ScanOptions.extra key under which a caller scanning several revisions in a
+#: row (backfill) passes one :class:`Memo` for all of them
+MEMO_OPTION = "activity_memo"
 UNKNOWN = -1  # line count of a file whose contents are missing
 
 _DIFF_OPTIONS = ("-M", "--no-textconv", "--no-ext-diff", "--no-color")
+#: the patch as parse_patch reads it, whatever the repository's configuration
+_PATCH_OPTIONS = ("-p", "-U0", "--root", "--inter-hunk-context=0", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative")
 _HEADER = "\x01"
+_SECTION = re.compile(rb"^diff --git ", re.M)
+_QUOTED_LAST = re.compile(rb'"((?:[^"\\]|\\.)*)"$')
+_QUOTED_FIRST = re.compile(rb'^"(?:[^"\\]|\\.)*" (.*)$')
+_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13, ord('"'): 34, ord("\\"): 92}
+
+
+class Scanner(Protocol):
+    """Reads the lines a commit added to one file (``scan``: the path and the
+    patch's hunks); what it returns is kept per commit, in the cache under
+    ``namespace`` (which names everything its answers depend on)."""
+
+    namespace: str
+
+    def scan(self, path: str, hunks: bytes) -> list[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -78,6 +108,7 @@ class Memo:
     commits: list[Commit] = field(default_factory=list)
     by_id: dict[str, Commit] = field(default_factory=dict)
     changes: dict[str, list[list]] = field(default_factory=dict)
+    found: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # scanner namespace -> commit id -> found
 
 
 def list_commits(repo: GitRepo, revision: str, memo: Memo | None = None) -> list[Commit]:
@@ -139,12 +170,39 @@ def file_changes(
     revision: str | None = None,
     stop: threading.Event | None = None,
 ) -> dict[str, list[list]]:
-    """Per commit id, the Python files it changed: ``[path, added, deleted]``
-    or ``[path, added, deleted, old_path]`` for a rename. Merge commits have
-    none (their changes are counted in the commits they merge).
+    """Per commit id, the Python files it changed (:func:`read`)."""
+    return read(repo, commits, cache, jobs, stats, memo, revision, stop).changes
+
+
+@dataclass
+class Read:
+    """What the pass gives per commit id: ``changes``, the Python files each
+    changed, as ``[path, added, deleted]`` or ``[path, added, deleted,
+    old_path]`` for a rename; ``found``, what the scanner returned for its
+    added lines (only with a scanner)."""
+
+    changes: dict[str, list[list]]
+    found: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def read(
+    repo: GitRepo,
+    commits: list[Commit],
+    cache,
+    jobs: int = 2,
+    stats: LogStats | None = None,
+    memo: Memo | None = None,
+    revision: str | None = None,
+    stop: threading.Event | None = None,
+    scanner: Scanner | None = None,
+) -> Read:
+    """The changes of ``commits`` and, with a ``scanner``, what it found in
+    their added lines: from the memo, the cache, or one pass of git over the
+    commits missing either. Merge commits have none (their changes are
+    counted in the commits they merge).
 
     ``revision``: the commit ``commits`` were listed from. With a cache, the
-    changes of all its commits are also kept as one document for it
+    answers for all its commits are also kept as one document for it
     (:mod:`archreview.kept`), so a scan of a descendant reads one document
     and the few newer commits instead of one entry per commit.
 
@@ -152,28 +210,16 @@ def file_changes(
     killed and ``errors.Stopped`` raised."""
     stats = stats if stats is not None else LogStats()
     wanted = [c.id for c in commits if not c.is_merge]
-    changes: dict[str, list[list]] = {}
-    if memo is not None and memo.git_dir == str(repo.git_dir):
-        changes = {cid: memo.changes[cid] for cid in wanted if cid in memo.changes}
-    else:
+    if memo is not None and memo.git_dir != str(repo.git_dir):
         memo = None
-    unknown = [cid for cid in wanted if cid not in changes]
-    bundled = None
-    if cache is not None and unknown and revision:
-        bundled, bundle = kept.load(repo, revision, cache, BUNDLE_NAMESPACE)
-        if isinstance(bundle, dict):
-            found = {cid: bundle[cid] for cid in unknown if cid in bundle}
-            stats.from_cache += len(found)
-            changes.update(found)
-            unknown = [cid for cid in unknown if cid not in found]
-        else:
-            bundled = None
-    newer = len(unknown)
-    if cache is not None and unknown:
-        cached = cache.get_kv_many(NAMESPACE, unknown)
-        stats.from_cache += len(cached)
-        changes.update(cached)
-    todo = [cid for cid in wanted if cid not in changes]
+    kinds = [_Kind(NAMESPACE, BUNDLE_NAMESPACE, memo.changes if memo is not None else None)]
+    if scanner is not None:
+        remembered = memo.found.setdefault(scanner.namespace, {}) if memo is not None else None
+        kinds.append(_Kind(scanner.namespace, f"{scanner.namespace}.bundle", remembered))
+    for kind in kinds:
+        kind.lookup(repo, cache, revision, wanted)
+    stats.from_cache = kinds[0].from_cache
+    todo = [cid for cid in wanted if any(cid not in kind.known for kind in kinds)]
     if todo:
         count = max(1, min(max(jobs, 1) * 4, math.ceil(len(todo) / CHUNK)))
         if len(todo) >= 2 * CHUNK:
@@ -181,41 +227,82 @@ def file_changes(
         size = math.ceil(len(todo) / count)
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         stats.chunks = len(chunks)
-        fresh: dict[str, list[list]] = {}
+        parts: list[tuple[dict, dict]] = []
         if len(chunks) == 1 or jobs <= 1:
-            for chunk in chunks:
-                fresh.update(_read_chunk(repo, chunk, stop))
+            parts = [_read_chunk(repo, chunk, stop, scanner) for chunk in chunks]
         else:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                for part in pool.map(lambda chunk: _read_chunk(repo, chunk, stop), chunks):
-                    fresh.update(part)
-        stats.parsed = len(fresh)
-        if cache is not None:
-            cache.put_kv_many(NAMESPACE, fresh)
-        changes.update(fresh)
-    if memo is not None:
-        memo.changes.update(changes)
-    # backfill (memo) keeps its months in memory
-    if cache is not None and revision and memo is None and kept.worth_keeping(bundled, newer):
-        kept.store(cache, BUNDLE_NAMESPACE, revision, {cid: changes[cid] for cid in wanted if cid in changes})
-    stats.missing_blob_commits = sum(
-        1 for cid in wanted if any(entry[1] == UNKNOWN for entry in changes.get(cid, ()))
-    )
-    return changes
+                parts = list(pool.map(lambda chunk: _read_chunk(repo, chunk, stop, scanner), chunks))
+        fresh_changes = {cid: entries for part in parts for cid, entries in part[0].items() if cid not in kinds[0].known}
+        stats.parsed = len(fresh_changes)
+        kinds[0].add(cache, fresh_changes)
+        if scanner is not None:
+            kinds[1].add(cache, {cid: found for part in parts for cid, found in part[1].items() if cid not in kinds[1].known})
+    for kind in kinds:
+        kind.keep(cache, revision, wanted, backfill=memo is not None)
+    changes = kinds[0].known
+    stats.missing_blob_commits = sum(1 for cid in wanted if any(entry[1] == UNKNOWN for entry in changes.get(cid, ())))
+    return Read(changes, kinds[1].known if scanner is not None else {})
 
 
-def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = None) -> dict[str, list[list]]:
-    """``git log --numstat`` over one chunk of commits; a commit that makes git
-    stop is read on its own and the chunk goes on after it."""
-    found: dict[str, list[list]] = {}
+@dataclass
+class _Kind:
+    """One kind of answer per commit (the changes, or a scanner's findings):
+    where it is kept, and what is known of it."""
+
+    namespace: str
+    bundle_namespace: str
+    remembered: dict[str, Any] | None  # the backfill memo's
+    known: dict[str, Any] = field(default_factory=dict)
+    bundled: Any = None
+    from_cache: int = 0
+    newer: int = 0  # commits the kept document lacked
+
+    def lookup(self, repo: GitRepo, cache, revision: str | None, wanted: list[str]) -> None:
+        if self.remembered is not None:
+            self.known = {cid: self.remembered[cid] for cid in wanted if cid in self.remembered}
+        unknown = [cid for cid in wanted if cid not in self.known]
+        if cache is not None and unknown and revision:
+            self.bundled, bundle = kept.load(repo, revision, cache, self.bundle_namespace)
+            if isinstance(bundle, dict):
+                found = {cid: bundle[cid] for cid in unknown if cid in bundle}
+                self.from_cache += len(found)
+                self.known.update(found)
+                unknown = [cid for cid in unknown if cid not in found]
+            else:
+                self.bundled = None
+        self.newer = len(unknown)
+        if cache is not None and unknown:
+            cached = cache.get_kv_many(self.namespace, unknown)
+            self.from_cache += len(cached)
+            self.known.update(cached)
+
+    def add(self, cache, fresh: dict[str, Any]) -> None:
+        if cache is not None and fresh:
+            cache.put_kv_many(self.namespace, fresh)
+        self.known.update(fresh)
+
+    def keep(self, cache, revision: str | None, wanted: list[str], backfill: bool) -> None:
+        if self.remembered is not None:
+            self.remembered.update(self.known)
+        # backfill (memo) keeps its months in memory
+        if cache is not None and revision and not backfill and kept.worth_keeping(self.bundled, self.newer):
+            kept.store(cache, self.bundle_namespace, revision, {cid: self.known[cid] for cid in wanted if cid in self.known})
+
+
+def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = None, scanner: Scanner | None = None) -> tuple[dict, dict]:
+    """``git log -p`` over one chunk of commits: each one's changes and what
+    ``scanner`` found in them. A commit that makes git stop is read on its
+    own and the chunk goes on after it."""
+    changes: dict[str, list[list]] = {}
+    found: dict[str, list[Any]] = {}
     pending = chunk
     while pending:
         proc = repo.run(
             "log",
             "--no-walk=unsorted",
             "--stdin",
-            "--numstat",
-            "-z",
+            *_PATCH_OPTIONS,
             *_DIFF_OPTIONS,
             "--no-show-signature",
             f"--format={_HEADER}%H",
@@ -224,67 +311,129 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
             input=("\n".join(pending) + "\n").encode("ascii"),
             stop=stop,
         )
-        order, parsed = parse_numstat(proc.stdout.decode("utf-8", "surrogateescape"))
+        order, parsed, scanned = parse_patch(proc.stdout, scanner)
         if proc.returncode == 0:
-            found.update(parsed)
+            changes.update(parsed)
+            found.update(scanned)
             for cid in pending:  # left out by the pathspec: no Python file changed
-                found.setdefault(cid, [])
-            return found
+                changes.setdefault(cid, [])
+                if scanner is not None:
+                    found.setdefault(cid, [])
+            return changes, found
         if not _object_missing(proc.stderr):
-            raise RuntimeError(f"git log --numstat failed: {first_line(proc.stderr)}")
+            raise RuntimeError(f"git log -p failed: {first_line(proc.stderr)}")
         # git stopped inside the last commit it began to print (or before the first)
         culprit = order[-1] if order else pending[0]
         position = pending.index(culprit) if culprit in pending else 0
         for cid in pending[:position]:
-            found[cid] = parsed.get(cid, [])
-        found[culprit] = _read_one(repo, culprit, stop)
+            changes[cid] = parsed.get(cid, [])
+            if scanner is not None:
+                found[cid] = scanned.get(cid, [])
+        changes[culprit], culprit_found = _read_one(repo, culprit, stop, scanner)
+        if scanner is not None:
+            found[culprit] = culprit_found
         pending = pending[position + 1 :]
-    return found
+    return changes, found
 
 
-def parse_numstat(text: str) -> tuple[list[str], dict[str, list[list]]]:
-    """Parse ``git log -z --numstat --format=<\\x01>%H`` output: the commit ids
-    in the order printed and each one's file entries."""
+def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str], dict[str, list[list]], dict[str, list[Any]]]:
+    """Parse ``git log -p -U0 --format=<\x01>%H`` output (``_PATCH_OPTIONS``):
+    the commit ids in the order printed, each one's file entries (lines
+    added and deleted, as ``--numstat`` counts them) and what ``scanner``
+    found in each file's added lines."""
     order: list[str] = []
     parsed: dict[str, list[list]] = {}
-    current: list[list] | None = None
-    tokens = text.split("\0")
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].lstrip("\n")
+    scanned: dict[str, list[Any]] = {}
+    for block in (b"\n" + data).split(b"\n\x01")[1:]:
+        end = block.find(b"\n")
+        commit_id = (block if end < 0 else block[:end]).strip().decode("ascii", "replace")
+        order.append(commit_id)
+        entries = parsed.setdefault(commit_id, [])
+        found = scanned.setdefault(commit_id, []) if scanner is not None else None
+        starts = [m.start() for m in _SECTION.finditer(block)]
+        for i, start in enumerate(starts):
+            section = block[start : starts[i + 1] if i + 1 < len(starts) else len(block)]
+            entry, hunks = _file_entry(section)
+            if entry is None:
+                continue
+            entries.append(entry)
+            if found is not None and entry[1] > 0:
+                found.extend(scanner.scan(entry[0], hunks))
+    return order, parsed, scanned
+
+
+def _file_entry(section: bytes) -> tuple[list | None, bytes]:
+    """One file's ``[path, added, deleted(, old_path)]`` and its hunks, from
+    its section of the patch (``diff --git`` up to the next one)."""
+    at = section.find(b"\n@@ ")
+    header = section if at < 0 else section[:at]
+    hunks = b"" if at < 0 else section[at:]
+    lines = header.split(b"\n")
+    old = new = None
+    for line in lines[1:]:
+        if line.startswith(b"rename from "):
+            old = _unquote(line[len(b"rename from ") :])
+        elif line.startswith(b"rename to "):
+            new = _unquote(line[len(b"rename to ") :])
+    path = new if new is not None else _git_line_path(lines[0][len(b"diff --git ") :])
+    if path is None:
+        return None, b""
+    # every added (deleted) line starts a line with "+" ("-") after the first hunk header
+    added, deleted = hunks.count(b"\n+"), hunks.count(b"\n-")
+    name = path.decode("utf-8", "surrogateescape")
+    if old is not None and old != path:
+        return [name, added, deleted, old.decode("utf-8", "surrogateescape")], hunks
+    return [name, added, deleted], hunks
+
+
+def _git_line_path(text: bytes) -> bytes | None:
+    """The new path from the rest of a ``diff --git a/P b/P`` line (a file
+    that was not renamed: both halves name it)."""
+    text = text.rstrip(b"\r")
+    if text.endswith(b'"'):  # git quotes a path with unusual bytes; a quote inside is escaped
+        quoted = _QUOTED_LAST.search(text)
+        if quoted is None:
+            return None
+        path = _unquote(b'"' + quoted.group(1) + b'"')
+    elif text.startswith(b'"'):
+        first = _QUOTED_FIRST.match(text)
+        if first is None:
+            return None
+        path = first.group(1)
+    elif len(text) % 2 == 1 and text[len(text) // 2 : len(text) // 2 + 1] == b" ":
+        path = text[len(text) // 2 + 1 :]
+    else:
+        return None
+    return path[2:] if path.startswith(b"b/") else None
+
+
+def _unquote(text: bytes) -> bytes:
+    """A path as git prints it: as is, or in double quotes with C escapes
+    (octal for bytes outside ASCII, ``core.quotePath``)."""
+    if not (len(text) >= 2 and text.startswith(b'"') and text.endswith(b'"')):
+        return text
+    body, out, i = text[1:-1], bytearray(), 0
+    while i < len(body):
+        char = body[i]
+        if char == 92 and i + 1 < len(body):  # backslash
+            octal = body[i + 1 : i + 4]
+            if len(octal) == 3 and all(48 <= c <= 55 for c in octal):
+                out.append(int(octal, 8) & 0xFF)
+                i += 4
+                continue
+            if body[i + 1] in _ESCAPES:
+                out.append(_ESCAPES[body[i + 1]])
+                i += 2
+                continue
+        out.append(char)
         i += 1
-        if not token:
-            continue
-        if token.startswith(_HEADER):
-            commit_id = token[1:].strip()
-            current = parsed.setdefault(commit_id, [])
-            order.append(commit_id)
-            continue
-        if current is None:
-            continue
-        parts = token.split("\t", 2)
-        if len(parts) != 3:
-            continue
-        added, deleted = _count(parts[0]), _count(parts[1])
-        if parts[2]:
-            current.append([parts[2], added, deleted])
-        else:  # a rename: the old and the new path follow as fields of their own
-            old = tokens[i] if i < len(tokens) else ""
-            new = tokens[i + 1] if i + 1 < len(tokens) else ""
-            i += 2
-            if new:
-                current.append([new, added, deleted, old])
-    return order, parsed
+    return bytes(out)
 
 
-def _count(text: str) -> int:
-    return int(text) if text.isdigit() else 0  # "-" for a binary file
-
-
-def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None) -> list[list]:
+def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None, scanner: Scanner | None = None) -> tuple[list[list], list[Any]]:
     """One commit's Python changes when its diff cannot be read whole: list
     the changed files from the trees (renames found by blob id where
-    possible), count lines in the files whose contents exist, and mark the
+    possible), read the patch of the files whose contents exist, and mark the
     others unknown."""
     entries = None
     for renames in ("-M", "--no-renames"):
@@ -296,7 +445,7 @@ def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None
             entries = _entries(proc.stdout.decode("utf-8", "surrogateescape"))
             break
     if entries is None:
-        return []
+        return [], []
     oids = [oid for _path, _old_path, old, new in entries for oid in (old, new) if oid]
     sizes = repo.object_sizes(oids)
 
@@ -304,6 +453,7 @@ def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None
         return all(sizes.get(o) is not None for o in (old, new) if o)
 
     changes: list[list] = []
+    found: list[Any] = []
     counted = [(path, old_path) for path, old_path, old, new in entries if readable(old, new)]
     for path, old_path, old, new in entries:
         if not readable(old, new):
@@ -311,17 +461,17 @@ def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None
     if counted:
         pathspec = [f":(literal){p}" for path, old_path in counted for p in (path, old_path) if p]
         proc = repo.run(
-            "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--numstat", *_DIFF_OPTIONS,
+            "diff-tree", "-r", "--no-commit-id", *_PATCH_OPTIONS, *_DIFF_OPTIONS,
             commit_id, "--", *pathspec, stop=stop,
         )
         if proc.returncode == 0:
-            _order, parsed = parse_numstat(f"{_HEADER}{commit_id}\0" + proc.stdout.decode("utf-8", "surrogateescape"))
+            header = f"{_HEADER}{commit_id}\n".encode("ascii")
+            _order, parsed, scanned = parse_patch(header + proc.stdout, scanner)
             changes.extend(parsed.get(commit_id, []))
+            found.extend(scanned.get(commit_id, []))
         else:
             changes.extend([path, UNKNOWN, UNKNOWN, old_path] if old_path else [path, UNKNOWN, UNKNOWN] for path, old_path in counted)
-    return changes
-
-
+    return changes, found
 def _entries(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
     """``diff-tree --raw -z`` records: (path, old path of a rename - not of a
     copy - or None, old blob, new blob; None for the side that does not exist)."""
