@@ -8,6 +8,7 @@ from gitfixture import git_env
 from secretfakes import Fakes
 
 from archreview.analyzers import secrets as secrets_module
+from archreview.analyzers.secrets_added import AddedSecrets
 from archreview.analyzers.secrets_history import SECTION
 from archreview.config import parse_config
 from archreview.gitrepo import GitRepo
@@ -137,6 +138,13 @@ def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
         return original(self, file, settings)
 
     monkeypatch.setattr(secrets_module.SecretsAnalyzer, "analyze", counting)
+    scan_added = AddedSecrets.scan
+
+    def counting_added(self, path, hunks):
+        seen.append(path)
+        return scan_added(self, path, hunks)
+
+    monkeypatch.setattr(AddedSecrets, "scan", counting_added)
     result = scan(git_repo.path, cache_dir=cache)
     assert len(history(result)) == 3
     section = result.sections[SECTION]

@@ -20,9 +20,8 @@ from typing import Any
 
 from ..config import stable_hash
 from ..errors import ConfigError
-from .base import SkipFile, SourceFile
 from .secrets import SECTION as CONFIG_SECTION
-from .secrets import SecretsAnalyzer
+from .secrets import SecretsAnalyzer, finding_for
 
 #: bump when what a scan of added lines returns changes
 VERSION = "1"
@@ -69,7 +68,7 @@ class AddedSecrets:
         self.namespace = "secrets-history.added." + stable_hash(
             {"versions": [SecretsAnalyzer.version, VERSION], "settings": stable_hash(settings), "selection": selection_key}
         )[:24]
-        self._paths: dict[str, tuple[bool, str]] = {}
+        self._paths: dict[str, tuple[bool, str, str]] = {}  # path -> (wanted, role, kind)
 
     @classmethod
     def for_context(cls, context) -> AddedSecrets | None:
@@ -84,22 +83,21 @@ class AddedSecrets:
         if decision is None:
             role = self.selector.role(path)
             wanted = self.selector.excluded_by(path) is None and self.analyzer.wants(path, role, self.settings)
-            decision = self._paths[path] = (wanted, role)
-        wanted, role = decision
+            decision = self._paths[path] = (wanted, role, self.analyzer.kind(path) if wanted else "")
+        wanted, role, kind = decision
         if not wanted:
             return []
         lines = _ADDED.findall(hunks)
         if not lines:
             return []
-        try:
-            output = self.analyzer.analyze(SourceFile(path, "", role, b"\n".join(lines)), self.settings)
-        except (SkipFile, RuntimeError):
+        try:  # what SecretsAnalyzer.analyze does, without a SourceFile per patch
+            hits = self.analyzer.detector.scan(b"\n".join(lines), kind, role)
+        except Exception:  # noqa: BLE001 - the message could quote the patch
             return []
-        findings = output.get("findings") or []
-        if not findings:
+        if not hits:
             return []
         where = line_map(hunks)
-        return [{**finding, "path": path, "line": where(finding.get("line", 0))} for finding in findings]
+        return [{**finding, "path": path, "line": where(finding.get("line", 0))} for finding in (finding_for(hit, role) for hit in hits)]
 
 
 def line_map(hunks: bytes):

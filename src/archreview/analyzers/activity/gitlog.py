@@ -59,7 +59,6 @@ _DIFF_OPTIONS = ("-M", "--no-textconv", "--no-ext-diff", "--no-color")
 #: the patch as parse_patch reads it, whatever the repository's configuration
 _PATCH_OPTIONS = ("-p", "-U0", "--root", "--inter-hunk-context=0", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative")
 _HEADER = "\x01"
-_SECTION = re.compile(rb"^diff --git ", re.M)
 _QUOTED_LAST = re.compile(rb'"((?:[^"\\]|\\.)*)"$')
 _QUOTED_FIRST = re.compile(rb'^"(?:[^"\\]|\\.)*" (.*)$')
 _ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13, ord('"'): 34, ord("\\"): 92}
@@ -345,14 +344,14 @@ def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str],
     parsed: dict[str, list[list]] = {}
     scanned: dict[str, list[Any]] = {}
     for block in (b"\n" + data).split(b"\n\x01")[1:]:
-        end = block.find(b"\n")
-        commit_id = (block if end < 0 else block[:end]).strip().decode("ascii", "replace")
+        # a line of a file's patch starts with "+", "-", " " or "\\": only a
+        # file's own header starts with "diff --git "
+        head, *sections = block.split(b"\ndiff --git ")
+        commit_id = head.split(b"\n", 1)[0].strip().decode("ascii", "replace")
         order.append(commit_id)
         entries = parsed.setdefault(commit_id, [])
         found = scanned.setdefault(commit_id, []) if scanner is not None else None
-        starts = [m.start() for m in _SECTION.finditer(block)]
-        for i, start in enumerate(starts):
-            section = block[start : starts[i + 1] if i + 1 < len(starts) else len(block)]
+        for section in sections:
             entry, hunks = _file_entry(section)
             if entry is None:
                 continue
@@ -364,7 +363,7 @@ def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str],
 
 def _file_entry(section: bytes) -> tuple[list | None, bytes]:
     """One file's ``[path, added, deleted(, old_path)]`` and its hunks, from
-    its section of the patch (``diff --git`` up to the next one)."""
+    its section of the patch (after ``diff --git ``, up to the next one)."""
     at = section.find(b"\n@@ ")
     header = section if at < 0 else section[:at]
     hunks = b"" if at < 0 else section[at:]
@@ -375,7 +374,7 @@ def _file_entry(section: bytes) -> tuple[list | None, bytes]:
             old = _unquote(line[len(b"rename from ") :])
         elif line.startswith(b"rename to "):
             new = _unquote(line[len(b"rename to ") :])
-    path = new if new is not None else _git_line_path(lines[0][len(b"diff --git ") :])
+    path = new if new is not None else _git_line_path(lines[0])
     if path is None:
         return None, b""
     # every added (deleted) line starts a line with "+" ("-") after the first hunk header
