@@ -113,7 +113,7 @@ def test_a_finding_the_team_marked_reviewed_for_ruff_is_kept_as_information(scan
 
 
 # Source hashes of the bandit 1.9.4 code that analyzers/security.py mirrors
-# (TreeVisitor, FastTester). A new bandit changes them: re-read that code,
+# (TreeVisitor, FastTester, SharedContext). A new bandit changes them: re-read that code,
 # update the mirror, then these hashes.
 MIRRORED_BANDIT_CODE = {
     "BanditNodeVisitor.__init__": "b657adb0ab1fe72d",
@@ -124,6 +124,8 @@ MIRRORED_BANDIT_CODE = {
     "BanditNodeVisitor.process": "800e71f0d829e963",
     "BanditTester.run_tests": "5046e0c7f4669ce6",
     "BanditTester._get_nosecs_from_contexts": "31454842b135091d",
+    "Context.__init__": "c61ec7c308bf56bb",
+    "Context.is_module_imported_like": "7199c44377e11186",
 }
 
 
@@ -135,13 +137,14 @@ def test_bandit_internals_we_mirror_are_unchanged():
     from bandit.core import config as b_config
     from bandit.core import metrics as b_metrics
     from bandit.core import test_set
+    from bandit.core.context import Context
     from bandit.core.node_visitor import BanditNodeVisitor
     from bandit.core.tester import BanditTester
 
     from archreview.analyzers.security import BANDIT_PIN, _tree_visitor_class, bandit_version
 
     assert bandit_version() == BANDIT_PIN
-    classes = {"BanditNodeVisitor": BanditNodeVisitor, "BanditTester": BanditTester}
+    classes = {"BanditNodeVisitor": BanditNodeVisitor, "BanditTester": BanditTester, "Context": Context}
     for qualname, expected in MIRRORED_BANDIT_CODE.items():
         cls, attr = qualname.split(".")
         source = inspect.getsource(getattr(classes[cls], attr))

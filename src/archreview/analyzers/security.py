@@ -223,36 +223,57 @@ def _fast_tester_class():
     the file has no nosec comment at all (nearly every file): bandit looks up
     nosec sets for every test on every node, even when the test found
     nothing. With an empty ``nosec_lines`` those lookups always return None,
-    so this loop is the original one minus dead work and debug logging.
+    so this loop is the original one minus dead work and debug logging - and
+    minus a copy of the node's context and a new ``Context`` for each test:
+    the tests only read the context, so one serves every test of a node.
     Files with nosec comments use bandit's own loop unchanged."""
     from bandit.core import context as b_context
     from bandit.core import tester as b_tester
+
+    class SharedContext(b_context.Context):
+        """bandit's Context, with ``is_module_imported_like`` answered once per
+        module while the file's imports stay the same (they only grow)."""
+
+        def __init__(self, context_object, answers: dict):
+            super().__init__(context_object)
+            self._answers = answers
+
+        def is_module_imported_like(self, module):
+            imports = self._context.get("imports")
+            key = (module, len(imports) if imports is not None else -1)
+            answer = self._answers.get(key)
+            if answer is None:
+                answer = self._answers[key] = super().is_module_imported_like(module)
+            return answer
+
+    no_config = object()
 
     class FastTester(b_tester.BanditTester):
         def run_tests(self, raw_context, checktype):
             if self.nosec_lines:
                 return super().run_tests(raw_context, checktype)
-            tests = self.testset.get_tests(checktype)
-            for test in tests:
-                temp_context = raw_context.copy()  # copy.copy of a dict
-                context = b_context.Context(temp_context)
+            prepared = self.__dict__.setdefault("_prepared", {})
+            tests = prepared.get(checktype)
+            if tests is None:
+                tests = prepared[checktype] = [(t, getattr(t, "_config", no_config)) for t in self.testset.get_tests(checktype)]
+            if not tests:
+                return None
+            context = SharedContext(raw_context, self.__dict__.setdefault("_answers", {}))
+            for test, config in tests:
                 try:
-                    if hasattr(test, "_config"):
-                        result = test(context, test._config)
-                    else:
-                        result = test(context)
+                    result = test(context) if config is no_config else test(context, config)
                     if result is None:
                         continue
-                    filename = temp_context["filename"]
+                    filename = raw_context["filename"]
                     result.fname = filename.decode("utf-8") if isinstance(filename, bytes) else filename
-                    result.fdata = temp_context["file_data"]
+                    result.fdata = raw_context["file_data"]
                     if result.lineno is None:
-                        result.lineno = temp_context["lineno"]
+                        result.lineno = raw_context["lineno"]
                     if result.linerange == []:
-                        result.linerange = temp_context["linerange"]
+                        result.linerange = raw_context["linerange"]
                     if result.col_offset == -1:
-                        result.col_offset = temp_context["col_offset"]
-                    result.end_col_offset = temp_context.get("end_col_offset", 0)
+                        result.col_offset = raw_context["col_offset"]
+                    result.end_col_offset = raw_context.get("end_col_offset", 0)
                     result.test = test.__name__
                     if result.test_id == "":
                         result.test_id = test._test_id
