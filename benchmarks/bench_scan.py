@@ -267,7 +267,7 @@ def bench_repo(repo: str, rev: str, workdir: Path, skip_cli: bool) -> dict:
         "memory": cold_mem,
         "repo_analyzers": phase_seconds(profile, "repository analyzers"),
     }
-    ahead = {name: phase_seconds(profile, f"{name}: history, read ahead") for name in ("secrets-history", "activity")}
+    ahead = {name: phase_seconds(profile, f"{name}: read ahead") for name in ("secrets-history", "activity")}
     print(f"  archreview cold {cold_wall:.2f} s, warm {warm_wall:.2f} s, one changed file ({changed_path}) {change_wall:.2f} s")
     print(
         "  cold: history read alongside the file analysis in "

@@ -20,7 +20,11 @@ AUTHORS = ("Ann <ann@example.com>", "Bob <bob@example.com>")
 
 def build(git_repo):
     token = F.github_token()
-    git_repo.commit({"app/core.py": "def f(x):\n    return x\n", "deploy.py": f'TOKEN = "{token}"\n'}, date="2024-01-10", author=AUTHORS[0])
+    git_repo.commit(
+        {"app/core.py": "def f(x):\n    return x\n", "deploy.py": f'TOKEN = "{token}"\n', "requirements.txt": "django==3.2.0\nrequests>=2\n"},
+        date="2024-01-10",
+        author=AUTHORS[0],
+    )
     for month in range(2, 8):
         body = "".join(f"def f{n}(x):\n    if x > {n}:\n        return {n}\n    return x\n" for n in range(month))
         notes = f"release {month}\n"
@@ -35,6 +39,7 @@ def comparable(result) -> dict:
         "findings": sorted((f["fingerprint"], f["rule"], f["path"], f["line"], f["message"]) for f in document["findings"]),
         "activity": document["activity"],
         "secrets_history": document["secrets_history"],
+        "dependencies": document["dependencies"],
     }
 
 
@@ -70,6 +75,7 @@ def test_the_result_is_the_same_as_when_each_analyzer_reads_history_itself(git_r
     inline = comparable(scan(git_repo.path))
     assert ahead == inline == ahead_cached
     assert ahead["secrets_history"]["findings"] == 1 and ahead["activity"]["hotspots"]
+    assert [row["name"] for row in ahead["dependencies"]] == ["django", "requests"]  # read ahead too
 
 
 def test_what_the_thread_stored_in_the_cache_serves_the_next_scan(git_repo, tmp_path):

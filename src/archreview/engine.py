@@ -314,7 +314,8 @@ class Engine:
         phase = time.perf_counter()
         preparing = None
         if history_of is not None:
-            preparing, files_done = self._read_history_ahead(history_of, [cls() for cls in repo_analyzer_classes()], tasks)
+            readers = [cls() for cls in repo_analyzer_classes() if cls.reads_history]
+            preparing, files_done = self._read_history_ahead(history_of, readers, tasks)
         progress = Progress(len(tasks), self.options.progress)
         try:
             for result in self._analyse(tasks, snapshots[0], stats):
@@ -545,7 +546,7 @@ class Engine:
                     stats.phases[f"  {cls.name}"] = time.perf_counter() - started
                     ahead = preparing.seconds(cls.name)
                     if ahead is not None:
-                        stats.phases[f"  {cls.name}: history, read ahead"] = ahead
+                        stats.phases[f"  {cls.name}: read ahead"] = ahead
                 result.analyzers[cls.name] = cls.version
                 if output.incomplete:
                     stats.incomplete.append(f"{cls.name}: {output.incomplete}")

@@ -1,8 +1,9 @@
 """Repository analyzers' ``prepare`` steps, run ahead in threads.
 
-Reading a repository's history (every old file version for secrets, every
-commit's changes for activity) needs only the revision and the settings, and
-it is mostly git's work in other processes. The engine starts these steps
+Reading a repository's history (old file versions and every commit's
+Python changes, for secrets and activity) needs only the revision and the
+settings, and it is mostly git's work in other processes; so does the
+dependency audit (the dependency files and the package index). The engine starts these steps
 when the files begin to be analysed, one thread per analyzer, each with a
 cache connection of its own (an SQLite connection belongs to one thread), so
 that the history is read while the workers analyse the files; each

@@ -365,6 +365,9 @@ class PrepareContext:
 class RepoAnalyzer:
     name: ClassVar[str]
     version: ClassVar[str]
+    #: whether ``prepare`` reads git history (a backfill reads the newest
+    #: revision's history ahead, while it analyses every month's files)
+    reads_history: ClassVar[bool] = False
 
     def prepare(self, context: PrepareContext | RepoContext) -> Any:
         """Work that needs only the revision and the settings (reading git

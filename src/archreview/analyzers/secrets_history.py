@@ -165,6 +165,7 @@ class Pass:
 
 class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
+    reads_history = True
     version = "3"
 
     def prepare(self, context) -> Gathered:

@@ -39,6 +39,7 @@ SHALLOW_NOTE = (
 
 class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
+    reads_history = True
     version = "1"
 
     def prepare(self, context) -> History | RepoOutput:

@@ -4,6 +4,11 @@ current each package is, audits pinned versions for known vulnerabilities,
 and turns what it learnt into the ``dependencies`` and ``dependency_files``
 sections and ``deps.*`` findings.
 
+It needs only the revision and the settings - no file analysis - so the
+engine runs it ahead, in a thread, while the files are analysed
+(``prepare``): its package-index lookups and its advisory matching cost the
+scan no time of their own.
+
 Network use: the package index's JSON API (staleness) and, without
 ``--advisory-db``, pip-audit's online service (vulnerabilities). ``--offline``
 turns both off; ``--advisory-db DIR`` audits against a local OSV database
@@ -40,7 +45,24 @@ class DependenciesAnalyzer(RepoAnalyzer):
     name = SECTION
     version = "2"
 
+    def prepare(self, context) -> RepoOutput:
+        """The whole analysis, from a reader of its own (it reads only the
+        dependency files of the snapshot)."""
+        reader = context.snapshot.open_reader()
+        try:
+            view = RepoContext(
+                snapshot=context.snapshot, reader=reader, config=context.config, file_results={}, files=[],
+                options=context.options, cache=context.cache, selector=context.selector,
+            )
+            return self._analyse(view)
+        finally:
+            reader.close()
+
     def run(self, context: RepoContext) -> RepoOutput:
+        prepared = context.prepared.get(self.name)
+        return prepared if isinstance(prepared, RepoOutput) else self._analyse(context)
+
+    def _analyse(self, context: RepoContext) -> RepoOutput:
         settings = DependencySettings.from_section(context.config.section(self.name))
         out = RepoOutput()
         offline = bool(context.options.get("offline"))
