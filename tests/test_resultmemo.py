@@ -127,3 +127,25 @@ def test_the_key_follows_the_network_inputs(git_repo, monkeypatch, tmp_path):
     assert resultmemo.memo_key(snapshot, config, ScanOptions(offline=True, paths=frozenset({"app.py"}))) is None
     assert resultmemo.memo_key(snapshot, config, ScanOptions(offline=True, repo_analyzers=False)) is None
     assert resultmemo.memo_key(snapshot, config, ScanOptions(offline=True, reuse_result=False)) is None
+
+
+def test_a_kept_result_is_answered_without_loading_the_engine_or_analyzers(git_repo, tmp_path):
+    """A warm rescan costs interpreter start, imports and one lookup: the
+    engine, the analyzers and the dependencies package are not imported."""
+    import subprocess
+    import sys
+
+    git_repo.commit({"app.py": CODE, "requirements.txt": "django==3.2.0\n"}, date="2025-01-10")
+    db = tmp_path / "advisories"
+    (db / "vulns" / "django").mkdir(parents=True)
+    (db / "vulns" / "django" / "PYSEC-0000-1.yaml").write_text("id: PYSEC-0000-1\naffected: []\n")
+    program = (
+        "import sys\n"
+        "from archreview.scan import run_scan\n"
+        f"result, stats, _ = run_scan({str(git_repo.path)!r}, cache_dir={str(tmp_path / 'cache')!r}, jobs=1, offline=True, advisory_db={str(db)!r})\n"
+        "loaded = sorted(m for m in ('archreview.engine', 'archreview.analyzers.dependencies', 'bandit', 'radon') if m in sys.modules)\n"
+        "print(stats.reused, loaded)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
+    assert runs[0].startswith("False") and "archreview.engine" in runs[0]
+    assert runs[1] == "True []"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from .fingerprints import assign_fingerprints
 from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
 from .preparing import Preparing
 from .progress import Progress
+from .scanoptions import ScanOptions, ScanStats
 from .selection import Selector, is_python_path
 from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
 from .worker import FileProcessor, Task, TaskResult
@@ -37,46 +37,6 @@ from .worker import FileProcessor, Task, TaskResult
 IN_PROCESS_MAX_FILES = 8
 IN_PROCESS_MAX_BYTES = 256 * 1024
 TOP_FUNCTIONS = 50
-
-
-@dataclass
-class ScanOptions:
-    jobs: int = 0  # 0: one per CPU
-    use_cache: bool = True
-    cache_dir: Path | None = None
-    progress: bool = False
-    offline: bool = False
-    advisory_db: str | None = None
-    now: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: False: file analyzers only - no repository-wide analyzers, nor the file
-    #: analyzers that only gather facts for them (``check``: they are slow
-    #: and look at the whole repository, not at a change)
-    repo_analyzers: bool = True
-    #: analyse only these paths of the snapshot (None: every file); the other
-    #: files still name modules (packages are folders with ``__init__.py``)
-    paths: frozenset[str] | None = None
-    #: reuse the kept result of an earlier scan of the same revision with the
-    #: same inputs (see resultmemo); False: scan, with the per-file cache only
-    reuse_result: bool = True
-
-
-@dataclass
-class ScanStats:
-    """Where the time went; printed by ``scan --profile`` and the benchmarks."""
-
-    wall: float = 0.0
-    files_considered: int = 0
-    files_analyzed: int = 0
-    cache_hits: int = 0
-    stage_cpu: dict[str, float] = field(default_factory=dict)
-    slow_files: list[tuple[str, float, int]] = field(default_factory=list)
-    phases: dict[str, float] = field(default_factory=dict)
-    workers: int = 0
-    #: files and repository analyzers whose output may differ on a rescan, and why
-    incomplete: list[str] = field(default_factory=list)
-    #: the result was a kept one (see resultmemo)
-    reused: bool = False
 
 
 def available_cpus() -> int:

@@ -167,7 +167,7 @@ def _file_hash(path: Path) -> str | None:
 def _advisory_stamp(directory: str | None) -> str | None:
     if not directory:
         return None
-    from .analyzers.dependencies.advisories.local_db import fingerprint, listing
+    from .advisory_folder import fingerprint, listing
 
     path = Path(directory).expanduser().resolve()
     return f"{path}\0{fingerprint(listing(path))}" if path.is_dir() else str(path)

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from .config import Config, load_config
-from .engine import Engine, ScanOptions, ScanStats
 from .model import ScanResult
 from .resultmemo import ResultMemo
+from .scanoptions import ScanOptions, ScanStats
 from .scoring import add_scores
 from .snapshot import Snapshot, open_snapshot
 
@@ -80,6 +80,8 @@ def run_scan(
         if result is not None:
             stats = ScanStats(reused=True, wall=time.perf_counter() - started)
         else:
+            from .engine import Engine  # the analyzers: not needed for a kept result
+
             engine = Engine(config, options)
             try:
                 result, stats = engine.scan(snapshot)

@@ -17,7 +17,6 @@ file changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,40 +26,15 @@ from typing import Any
 
 import yaml
 
+from ....advisory_folder import fingerprint, listing
 from ....errors import ArchreviewError
 from ..model import Vuln
 from . import osv
 from .interface import AuditResult, VulnerabilityService
 
 CACHE_NAMESPACE = "deps.advisory-db"
-FORMAT_VERSION = "2"  # bump when the compact form changes
-SUFFIXES = (".yaml", ".yml", ".json")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEPARATORS = re.compile(rb"[-_.]+")
-
-
-def listing(directory: Path) -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime in ns) of every advisory file, sorted."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.endswith(SUFFIXES) and not name.startswith("."):
-                full = os.path.join(root, name)
-                try:
-                    stat = os.stat(full)
-                except OSError:
-                    continue
-                found.append((os.path.relpath(full, directory).replace(os.sep, "/"), stat.st_size, stat.st_mtime_ns))
-    found.sort()
-    return found
-
-
-def fingerprint(entries: list[tuple[str, int, int]]) -> str:
-    digest = hashlib.sha256(FORMAT_VERSION.encode())
-    for path, size, mtime in entries:
-        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
-    return digest.hexdigest()
 
 
 def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Iterable[str] | None = None) -> dict[str, Any]:
