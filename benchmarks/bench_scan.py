@@ -73,7 +73,9 @@ def phase_seconds(profile: str, name: str) -> float:
 
 
 class PeakMemory:
-    """Samples the RSS of a process and all its children, summed."""
+    """Samples the RSS of a process and all its children, summed, ten times a
+    second (each sample walks the process table: sampling every 20 ms took
+    6 % of a core away from the scan it measures)."""
 
     def __init__(self, pid: int):
         self.process = psutil.Process(pid)
@@ -94,7 +96,7 @@ class PeakMemory:
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 pass
-            self._stop.wait(0.02)
+            self._stop.wait(0.1)
 
     def __enter__(self):
         self._thread.start()
