@@ -29,10 +29,15 @@ def _worker_main(conn, reader_spec, settings, time_budget) -> None:  # pragma: n
     processor = FileProcessor(reader_spec, settings, time_budget)
     # Everything imported so far lives for the whole process: keep the
     # garbage collector's full passes away from it. (Collecting explicitly
-    # after each file doubled the CPU cost of a scan; the automatic
-    # generational passes cost about 5 %.)
+    # after each file doubled the CPU cost of a scan.) A parsed file is
+    # hundreds of thousands of young objects, nearly all freed by reference
+    # counting; collecting every 20,000 allocations instead of every 700
+    # takes about 5 % off the CPU cost of a file (netbox: 15.8 s to 15.1 s in
+    # one process) for about 30 MB more per worker. Bandit's parent links
+    # make each tree a cycle, so collections still come, just less often.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
     try:
         while True:
             try:
