@@ -77,3 +77,44 @@ def test_a_run_without_repository_analyzers_does_not_import_the_fact_analyzers(g
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_scans_of_several_revisions_share_their_answers_about_paths(git_repo, monkeypatch):
+    """A backfill's months ask about the same paths: with one PATH_ANSWERS
+    dict, each path is matched once, and every result is the one a scan
+    without it gives; another configuration never reads those answers."""
+    from archreview.analyzers.rulefiles import RulesAnalyzer
+    from archreview.engine import PATH_ANSWERS
+
+    corpus_repo(git_repo)
+    first = git_repo.head()
+    git_repo.commit({"shop/extra.py": "import os\n\n\ndef go():\n    return os.system('ls')\n"}, date="2025-02-10")
+    asked = []
+    original = RulesAnalyzer.cache_variant
+
+    def counting(self, path, role, settings):
+        asked.append(path)
+        return original(self, path, role, settings)
+
+    monkeypatch.setattr(RulesAnalyzer, "cache_variant", counting)
+    answers: dict = {}
+    shared = {rev: _scan_rev(git_repo, rev, {PATH_ANSWERS: answers}) for rev in (git_repo.head(), first)}
+    assert len(asked) == len(set(asked))  # the first revision's paths were not matched again
+    for rev, result in shared.items():
+        assert [f.to_dict() for f in result.findings] == [f.to_dict() for f in _scan_rev(git_repo, rev, {}).findings]
+    other = parse_config({"exclude": ["shop/extra.py"]}, "other")
+    engine = Engine(other, ScanOptions(use_cache=False, offline=True, extra={PATH_ANSWERS: answers}))
+    try:
+        result = engine.scan(open_snapshot(git_repo.path))[0]
+    finally:
+        engine.close()
+    assert "shop/extra.py" not in {f.path for f in result.findings}
+    assert len(answers) == 2  # one set of answers per configuration
+
+
+def _scan_rev(git_repo, rev, extra):
+    engine = Engine(parse_config({}, "defaults"), ScanOptions(use_cache=False, offline=True, extra=extra))
+    try:
+        return engine.scan(open_snapshot(git_repo.path, rev=rev))[0]
+    finally:
+        engine.close()

@@ -34,6 +34,11 @@ from .selection import Selector, is_python_path
 from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
 from .worker import FileProcessor, Task, TaskResult
 
+#: ScanOptions.extra key of a dict in which scans of several revisions with
+#: one configuration (backfill) keep their answers about paths: excluded or
+#: not, role, which analyzers want the file, their cache variants - the same
+#: paths come back every month, and matching them costs more than a lookup
+PATH_ANSWERS = "path_answers"
 IN_PROCESS_MAX_FILES = 8
 IN_PROCESS_MAX_BYTES = 256 * 1024
 TOP_FUNCTIONS = 50
@@ -74,6 +79,9 @@ class Engine:
         self.file_analyzers = [cls() for cls in file_analyzer_classes(findings_only=not self.options.repo_analyzers)]
         self.settings = {a.name: a.settings(config) for a in self.file_analyzers}
         self.config_hashes = {name: stable_hash(s) for name, s in self.settings.items()}
+        answers = self.options.extra.get(PATH_ANSWERS)
+        # answers from another configuration are never looked at: keyed by it
+        self._answers: dict = answers.setdefault(stable_hash([config.selection_key(), self.config_hashes]), {}) if isinstance(answers, dict) else {}
         self.cache: Cache | None = None
         self._cache_keys: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
@@ -172,7 +180,10 @@ class Engine:
     def _cache_key(self, analyzer, path: str, role: str) -> str:
         """The cache's configuration key for ``analyzer`` on the file at
         ``path``, remembered for storing its result (``_record``)."""
-        variant = analyzer.cache_variant(path, role, self.settings[analyzer.name])
+        known = ("variant", analyzer.name, path, role)
+        variant = self._answers.get(known)
+        if variant is None:
+            variant = self._answers[known] = analyzer.cache_variant(path, role, self.settings[analyzer.name])
         key = cache_config_key(self.config_hashes[analyzer.name], variant)
         self._cache_keys[(analyzer.name, path)] = key
         return key
@@ -186,7 +197,10 @@ class Engine:
         for ref in snapshot.files:
             if only is not None and ref.path not in only:
                 continue
-            label = self.selector.excluded_by(ref.path)
+            decided = self._answers.get(("select", ref.path))
+            if decided is None:
+                decided = self._answers[("select", ref.path)] = (self.selector.excluded_by(ref.path), self.selector.role(ref.path))
+            label, role = decided
             if label is not None:
                 coverage.excluded += 1
                 coverage.excluded_by[label] = coverage.excluded_by.get(label, 0) + 1
@@ -197,12 +211,13 @@ class Engine:
             if ref.status == STATUS_SUBMODULE:
                 coverage.skipped.append(Skipped(ref.path, "git submodule: not scanned (scan it as its own repository)"))
                 continue
-            role = self.selector.role(ref.path)
-            wanted = tuple(
-                a.name
-                for a in self.file_analyzers
-                if (python or not a.python_only) and a.wants(ref.path, role, self.settings[a.name])
-            )
+            wanted = self._answers.get(("wanted", ref.path))
+            if wanted is None:
+                wanted = self._answers[("wanted", ref.path)] = tuple(
+                    a.name
+                    for a in self.file_analyzers
+                    if (python or not a.python_only) and a.wants(ref.path, role, self.settings[a.name])
+                )
             if not wanted:
                 continue
             if ref.status == STATUS_SYMLINK:
