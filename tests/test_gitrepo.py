@@ -79,3 +79,20 @@ def test_a_stoppable_command_is_killed_when_asked_to_stop(git_repo):
             raise AssertionError("a command started after the stop")
     finally:
         repo.close()
+
+
+def test_blob_listing_is_the_same_with_and_without_git_leaving_out_trees(git_repo):
+    """git 2.32+ lists only blobs (``--filter=object:type=blob``); an older
+    git lists every object and the non-blobs are dropped here: same answer."""
+    git_repo.commit({"a.py": "x = 1\n", "docs/b.md": "b\n"}, date="2025-01-01")
+    git_repo.commit({"a.py": "x = 2\n", "docs/c.md": "c\n"}, date="2025-02-01")
+    git_repo.commit({"docs/b.md": None}, date="2025-03-01")
+    repo = GitRepo(git_repo.path)
+    try:
+        assert repo.version() >= (2, 32)
+        filtered = list(repo.reachable_blobs("HEAD"))
+        repo._version = (2, 20)
+        assert list(repo.reachable_blobs("HEAD")) == filtered
+    finally:
+        repo.close()
+    assert sorted(path for _oid, _size, path in filtered) == ["a.py", "a.py", "docs/b.md", "docs/c.md"]
