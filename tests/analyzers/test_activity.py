@@ -272,6 +272,9 @@ def test_the_scanner_gets_each_files_added_lines_and_its_answers_are_cached(git_
         def __init__(self):
             self.calls = 0
 
+        def relevant(self, patch):
+            return True
+
         def scan(self, path, hunks):
             self.calls += 1
             return [[path, line.decode()] for line in hunks.split(b"\n") if line.startswith(b"+")]

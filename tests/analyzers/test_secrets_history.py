@@ -149,11 +149,12 @@ def test_next_revision_scans_only_new_versions(git_repo, tmp_path, monkeypatch):
     assert len(history(result)) == 3
     section = result.sections[SECTION]
     assert section["versions_total"] == 2 and section["from_cache"] == 1 and section["commits_checked"] == 7
-    # the new old version of notes.txt and its snapshot version; the Python
-    # files through the two new commits' added lines and the snapshot's
-    # changed files (the last commit only deleted lines from settings.py);
-    # nothing from the commits the first scan read
-    assert seen.count("notes.txt") == 2 and seen.count("app.py") == 3 and seen.count("settings.py") == 1
+    # the new old version of notes.txt and its snapshot version; the
+    # snapshot's changed Python files; app.py's added lines in the last
+    # commit, whose patch names a keyword (the PASSWORD line it deletes from
+    # settings.py, which adds nothing) - not in the first new commit, whose
+    # patch names none; nothing from the commits the first scan read
+    assert seen.count("notes.txt") == 2 and seen.count("app.py") == 2 and seen.count("settings.py") == 1
     assert "deploy.py" not in seen and "scripts/release.sh" not in seen
 
 
@@ -298,3 +299,17 @@ def test_old_versions_too_large_to_read_are_named_in_the_coverage_notes(git_repo
     roomy = scan(git_repo.path, {"history_max_file_size": 1 << 20})
     assert roomy.sections[SECTION]["too_large"] == 0 and len(history(roomy)) == 2
     assert not [n for n in roomy.coverage.notes if "history_max_file_size" in n]
+
+
+def test_a_commit_whose_patch_names_no_keyword_is_passed_over_and_one_that_does_is_not():
+    from archreview.selection import Selector
+
+    config = parse_config({}, "test")
+    scanner = AddedSecrets(secrets_module.SecretsAnalyzer().settings(config), Selector.from_config(config), config.selection_key())
+    token = F.github_token()
+    header = b"abc\n\ndiff --git a/app.py b/app.py\n--- a/app.py\n+++ b/app.py\n@@ -1,0 +2 @@\n"
+    assert not scanner.relevant(header + b"+x = compute(1)\n")
+    assert scanner.relevant(header + f'+GITHUB_TOKEN = "{token}"\n'.encode())
+    assert scanner.relevant(header + b'+DB = "postgres://admin:hunter2x@db.internal/app"\n')  # a keyword pattern, no keyword
+    found = scanner.scan("app.py", b"\n@@ -1,0 +2 @@\n" + f'+GITHUB_TOKEN = "{token}"\n'.encode())
+    assert [(f["rule"], f["path"], f["line"]) for f in found] == [("secrets.github-token", "app.py", 2)]

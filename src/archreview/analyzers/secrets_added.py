@@ -69,6 +69,15 @@ class AddedSecrets:
             {"versions": [SecretsAnalyzer.version, VERSION], "settings": stable_hash(settings), "selection": selection_key}
         )[:24]
         self._paths: dict[str, tuple[bool, str, str]] = {}  # path -> (wanted, role, kind)
+        detector = self.analyzer.detector
+        self._index = detector.index
+        self._by_regex = [rule.keyword_regex for rule in detector.rules if rule.keyword_regex is not None]
+        # a rule that needs no keyword (and may run on Python files) could
+        # match anywhere: then no patch can be passed over
+        python_kind = self.analyzer.kind("module.py")
+        self._always = any(
+            not rule.has_keywords and rule.keyword_regex is None and python_kind in rule.kinds for rule in detector.rules
+        )
 
     @classmethod
     def for_context(cls, context) -> AddedSecrets | None:
@@ -77,6 +86,15 @@ class AddedSecrets:
             return None
         analyzer = SecretsAnalyzer()
         return cls(analyzer.settings(context.config), context.selector, context.config.selection_key())
+
+    def relevant(self, patch: bytes) -> bool:
+        """Whether any rule's keyword (or keyword pattern) occurs anywhere in
+        one commit's patch: most commits' patches hold none, and their files
+        need no look. A superset of what each file's added lines hold."""
+        if self._always:
+            return True
+        lowered = patch.lower()
+        return self._index.any(lowered) or any(regex.search(lowered) for regex in self._by_regex)
 
     def scan(self, path: str, hunks: bytes) -> list[dict[str, Any]]:
         decision = self._paths.get(path)

@@ -64,6 +64,14 @@ class KeywordIndex:
             positions.sort()
         return found
 
+    def any(self, lowered: bytes) -> bool:
+        """Whether any keyword occurs in ``lowered`` (lower-cased bytes); a
+        case-sensitive keyword counts whatever its case, so this is a
+        superset of what :meth:`find` reports."""
+        if self._automaton is not None:
+            return bool(self._automaton.find_matches_as_indexes(lowered, overlapping=False))
+        return any(word in lowered for word in self.words)
+
     def _occurrences(self, lowered: bytes):
         if self._automaton is not None:
             matches = self._automaton.find_matches_as_indexes(lowered, overlapping=True)

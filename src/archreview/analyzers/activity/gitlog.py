@@ -71,6 +71,11 @@ class Scanner(Protocol):
 
     namespace: str
 
+    def relevant(self, patch: bytes) -> bool:
+        """False when nothing in one commit's whole patch can give an
+        answer (then its files are not handed to ``scan``)."""
+        ...
+
     def scan(self, path: str, hunks: bytes) -> list[Any]: ...
 
 
@@ -351,6 +356,8 @@ def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str],
         order.append(commit_id)
         entries = parsed.setdefault(commit_id, [])
         found = scanned.setdefault(commit_id, []) if scanner is not None else None
+        if found is not None and not scanner.relevant(block):
+            found = None
         for section in sections:
             entry, hunks = _file_entry(section)
             if entry is None:
