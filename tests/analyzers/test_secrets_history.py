@@ -313,3 +313,36 @@ def test_a_commit_whose_patch_names_no_keyword_is_passed_over_and_one_that_does_
     assert scanner.relevant(header + b'+DB = "postgres://admin:hunter2x@db.internal/app"\n')  # a keyword pattern, no keyword
     found = scanner.scan("app.py", b"\n@@ -1,0 +2 @@\n" + f'+GITHUB_TOKEN = "{token}"\n'.encode())
     assert [(f["rule"], f["path"], f["line"]) for f in found] == [("secrets.github-token", "app.py", 2)]
+
+
+def test_a_shallow_clone_leaves_nothing_in_the_cache_that_a_full_clone_would_misread(git_repo, tmp_path):
+    """In a shallow clone the oldest commit reached looks like a first
+    commit: its lines all count as added. Scanning the full history later,
+    with the same cache, must give what a fresh cache gives."""
+    build(git_repo)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{git_repo.path}", str(clone)], check=True, env=git_env(), capture_output=True
+    )
+    cache = tmp_path / "cache"
+    scan(clone, cache_dir=cache)
+    after_shallow = scan(git_repo.path, cache_dir=cache)
+    fresh = scan(git_repo.path, cache_dir=tmp_path / "fresh")
+    assert after_shallow.sections["activity"] == fresh.sections["activity"]
+    assert [f.to_dict() for f in history(after_shallow)] == [f.to_dict() for f in history(fresh)]
+
+
+def test_when_the_python_history_cannot_be_read_the_other_files_history_still_counts(git_repo, monkeypatch):
+    from archreview.analyzers.activity import gitlog
+
+    build(git_repo)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("git log -p failed: fatal: out of memory")
+
+    monkeypatch.setattr(gitlog, "read", broken)
+    result = scan(git_repo.path)
+    assert [f.path for f in history(result)] == ["scripts/release.sh"]
+    assert result.sections[SECTION]["status"] == "partial"
+    assert "git history of Python files was not checked for secrets: RuntimeError: git log -p failed: fatal: out of memory" in result.coverage.notes
+    assert any(note.startswith("activity analysis failed") for note in result.coverage.notes)

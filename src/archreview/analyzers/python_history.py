@@ -49,11 +49,15 @@ def _read(context) -> PythonHistory:
 
         jobs = available_cpus()
     scanner = AddedSecrets.for_context(context)
+    # in a shallow clone the oldest commit reached looks like a first commit
+    # (everything added): what is read there must not be kept per commit id
+    cache = None if snapshot.shallow else context.cache
+    memo = None if snapshot.shallow else memo
     repo = GitRepo(snapshot.root)
     try:
         commits = gitlog.list_commits(repo, snapshot.revision, memo)
         found = gitlog.read(
-            repo, commits, context.cache, jobs=jobs, memo=memo, revision=snapshot.revision,
+            repo, commits, cache, jobs=jobs, memo=memo, revision=snapshot.revision,
             stop=context.options.get(STOP), scanner=scanner,
         )
     finally:

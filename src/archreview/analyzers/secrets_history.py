@@ -50,13 +50,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..config import stable_hash
+from ..errors import Stopped
 from ..gitrepo import GitRepo
 from ..model import Finding
 from ..selection import is_python_path
 from ..wording import count_text
-from . import blob_listing
+from . import blob_listing, python_history
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
-from . import python_history
 from .secrets import SecretsAnalyzer
 from .secrets_added import DEFAULT_MAX_FILE_SIZE, DEFAULT_SECONDS, HistoryOptions
 
@@ -191,6 +191,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 "revision": snapshot.revision,
                 "snapshot": stable_hash(sorted(current)),
                 "prefix": snapshot.prefix,
+                # a shallow clone sees less history of the same revision
+                "shallow": bool(snapshot.shallow),
                 "settings": config_hash,
                 "versions": [SecretsAnalyzer.version, self.version],
                 "max_file_size": options.max_file_size,
@@ -217,7 +219,13 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             outputs = self._scan(repo, versions, analyzer, settings, config_hash, cache, walk, limits, memo)
         finally:
             repo.close()
-        python = python_history.read(context)  # most likely read meanwhile, by activity
+        try:
+            python = python_history.read(context)  # most likely read meanwhile, by activity
+        except Stopped:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the other files' history still counts
+            problem = f"{type(exc).__name__}: {exc}"
+            return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key, python_problem=problem)
         return Gathered(versions=versions, walk=walk, outputs=outputs, options=options, summary_key=summary_key, python=python)
 
     def run(self, context: RepoContext) -> RepoOutput:
@@ -251,6 +259,10 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 f"git history: checked {walk.checked:,} of {walk.versions_total:,} old file versions for secrets "
                 f"within the {options.seconds:g} s limit (secrets.history_seconds); {rest}"
             )
+        if gathered.python_problem:
+            status = "partial"
+            incomplete = incomplete or "Python history not read"
+            notes.append(f"git history of Python files was not checked for secrets: {gathered.python_problem}")
         if walk.too_large:
             notes.append(
                 f"git history: {count_text(walk.too_large, 'old file version')} larger than "
@@ -272,7 +284,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             "unreadable": walk.unreadable,
             "findings": len(findings),
         }
-        if cache is not None and walk.complete:
+        if cache is not None and walk.complete and not gathered.python_problem:
             cache.put_kv(
                 KV_NAMESPACE,
                 summary_key,
@@ -484,6 +496,7 @@ class Gathered:
     options: HistoryOptions = field(default_factory=HistoryOptions)
     summary_key: str = ""
     python: python_history.PythonHistory | None = None
+    python_problem: str = ""  # why the Python files' history could not be read
 
 
 @dataclass
