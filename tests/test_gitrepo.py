@@ -96,3 +96,53 @@ def test_blob_listing_is_the_same_with_and_without_git_leaving_out_trees(git_rep
     finally:
         repo.close()
     assert sorted(path for _oid, _size, path in filtered) == ["a.py", "a.py", "docs/b.md", "docs/c.md"]
+
+
+def test_a_streamed_command_gives_all_its_output_in_blocks_and_stops_when_asked(git_repo, monkeypatch):
+    import time
+
+    from archreview.errors import Stopped
+    from archreview.gitrepo import Streamed
+
+    git_repo.commit({"a.py": "x = 1\n"})
+    repo = GitRepo(git_repo.path)
+    monkeypatch.setattr(Streamed, "BLOCK", 4096)
+    stop = threading.Event()
+    try:
+        data = b"".join(b"%06d commit\n" % n for n in range(50000))  # more than a pipe holds, both ways
+        streamed = repo.stream("-c", "alias.slowcat=!sleep 0.5; cat", "slowcat", input=data, stop=stop)
+        blocks = list(streamed)
+        assert b"".join(blocks) == data and len(blocks) > 1 and max(map(len, blocks)) <= 4096
+        assert streamed.returncode == 0 and streamed.stderr == b""
+        failed = repo.stream("rev-parse", "--verify", "no-such-branch")
+        assert list(failed) == [] and failed.returncode != 0 and failed.stderr
+        timer = threading.Timer(0.3, stop.set)
+        timer.start()
+        started = time.monotonic()
+        try:
+            list(repo.stream("-c", "alias.pause=!sleep 3", "pause", stop=stop))
+        except Stopped:
+            assert time.monotonic() - started < 2
+        else:
+            raise AssertionError("the command ran to its end although it was asked to stop")
+        finally:
+            timer.cancel()
+    finally:
+        repo.close()
+
+
+def test_a_patch_read_in_small_blocks_parses_like_one_read_whole(git_repo, monkeypatch):
+    from archreview.analyzers.activity import gitlog
+    from archreview.gitrepo import Streamed
+
+    for day in range(1, 8):
+        git_repo.commit({f"m{day % 3}.py": "".join(f"line {day} {n}\n" for n in range(day * 40)), "n.txt": f"{day}\n"}, date=f"2025-01-{day:02d}")
+    repo = GitRepo(git_repo.path)
+    try:
+        commits = gitlog.list_commits(repo, "HEAD")
+        whole = gitlog.file_changes(repo, commits, None, jobs=1)
+        monkeypatch.setattr(Streamed, "BLOCK", 7)  # commits and headers cut anywhere
+        assert gitlog.file_changes(repo, commits, None, jobs=1) == whole
+        assert sum(len(entries) for entries in whole.values()) == 7
+    finally:
+        repo.close()

@@ -10,6 +10,7 @@ to the repository. Blob contents come from one long-lived ``git cat-file
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import threading
@@ -323,6 +324,13 @@ class GitRepo:
         stdout, stderr = outcome["output"]
         return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
+    def stream(self, *args: str, input: bytes | None = None, stop: threading.Event | None = None) -> Streamed:
+        """Run one git command whose output is read as it comes, in blocks
+        (``for block in streamed``), so a long output is never held whole;
+        ``returncode`` and ``stderr`` once the blocks are all read. ``stop``:
+        once it is set, the command is killed and :class:`Stopped` raised."""
+        return Streamed(self.command(*args), input, stop)
+
     def command(self, *args: str) -> list[str]:
         """Argument list for a git command on this repository (work tree
         commands run in the work tree, so ``.mailmap`` there applies)."""
@@ -506,6 +514,86 @@ class GitRepo:
             self.repo.close()
         except Exception:  # noqa: BLE001 - closing must never fail a scan
             pass
+
+
+class Streamed:
+    """A running git command's output, block by block (:meth:`GitRepo.stream`)."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, command: list[str], input: bytes | None, stop: threading.Event | None):
+        if stop is not None and stop.is_set():
+            raise Stopped("stopped")
+        self.stop = stop
+        self.returncode: int | None = None
+        self.stderr = b""
+        self._proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=safe_git_env(),
+        )
+        self._blocks: queue.Queue = queue.Queue(maxsize=8)  # a slow reader holds git back, not memory
+        self._abandoned = False
+        self._errors: list[bytes] = []
+        self._threads = [
+            threading.Thread(target=self._feed, args=(input,), name="git-stream-in", daemon=True),
+            threading.Thread(target=self._read, name="git-stream-out", daemon=True),
+            threading.Thread(target=lambda: self._errors.append(self._proc.stderr.read()), name="git-stream-err", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _feed(self, data: bytes | None) -> None:
+        if data is None:
+            return
+        try:
+            self._proc.stdin.write(data)
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # git stopped reading (it failed, or was killed)
+
+    def _read(self) -> None:
+        try:
+            while True:
+                block = self._proc.stdout.read1(self.BLOCK)
+                while not self._abandoned:
+                    try:
+                        self._blocks.put(block, timeout=STOP_POLL_SECONDS)
+                        break
+                    except queue.Full:
+                        continue
+                if not block:
+                    return
+        except (OSError, ValueError):
+            self._blocks.put(b"")
+
+    def __iter__(self):
+        try:
+            while True:
+                try:
+                    block = self._blocks.get(timeout=STOP_POLL_SECONDS)
+                except queue.Empty:
+                    block = None
+                if self.stop is not None and self.stop.is_set():
+                    raise Stopped("stopped")
+                if block is None:
+                    continue
+                if not block:
+                    break
+                yield block
+            self.returncode = self._proc.wait()
+            for thread in self._threads:
+                thread.join()
+            self.stderr = b"".join(self._errors)
+        finally:
+            if self.returncode is None:  # stopped, or the reader gave up early
+                # the reading threads end when the pipes close; a program git
+                # started (an alias) may hold them a while, so no waiting here
+                self._abandoned = True
+                self._proc.kill()
+                self._proc.wait()
 
 
 def _stop(proc: subprocess.Popen) -> None:

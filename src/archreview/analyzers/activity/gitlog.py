@@ -302,7 +302,7 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
     found: dict[str, list[Any]] = {}
     pending = chunk
     while pending:
-        proc = repo.run(
+        streamed = repo.stream(
             "log",
             "--no-walk=unsorted",
             "--stdin",
@@ -315,8 +315,8 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
             input=("\n".join(pending) + "\n").encode("ascii"),
             stop=stop,
         )
-        order, parsed, scanned = parse_patch(proc.stdout, scanner)
-        if proc.returncode == 0:
+        order, parsed, scanned = parse_patch_stream(streamed, scanner)
+        if streamed.returncode == 0:
             changes.update(parsed)
             found.update(scanned)
             for cid in pending:  # left out by the pathspec: no Python file changed
@@ -324,8 +324,8 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
                 if scanner is not None:
                     found.setdefault(cid, [])
             return changes, found
-        if not _object_missing(proc.stderr):
-            raise RuntimeError(f"git log -p failed: {first_line(proc.stderr)}")
+        if not _object_missing(streamed.stderr):
+            raise RuntimeError(f"git log -p failed: {first_line(streamed.stderr)}")
         # git stopped inside the last commit it began to print (or before the first)
         culprit = order[-1] if order else pending[0]
         position = pending.index(culprit) if culprit in pending else 0
@@ -338,6 +338,35 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
             found[culprit] = culprit_found
         pending = pending[position + 1 :]
     return changes, found
+
+
+def parse_patch_stream(blocks, scanner: Scanner | None = None) -> tuple[list[str], dict[str, list[list]], dict[str, list[Any]]]:
+    """:func:`parse_patch` over output that arrives in blocks: each commit is
+    parsed once all of it is in, so no more than one commit's patch (and a
+    block) is held at a time."""
+    order: list[str] = []
+    parsed: dict[str, list[list]] = {}
+    scanned: dict[str, list[Any]] = {}
+    buffer = bytearray()
+    for block in blocks:
+        searched_from = max(len(buffer) - 1, 0)
+        buffer += block
+        cut = buffer.rfind(b"\n\x01", searched_from)
+        if cut < 0:
+            continue
+        done = bytes(buffer[: cut + 1])
+        del buffer[: cut + 1]
+        _merge(parse_patch(done, scanner), order, parsed, scanned)
+    if buffer:
+        _merge(parse_patch(bytes(buffer), scanner), order, parsed, scanned)
+    return order, parsed, scanned
+
+
+def _merge(part, order: list[str], parsed: dict, scanned: dict) -> None:
+    more_order, more_parsed, more_scanned = part
+    order.extend(more_order)
+    parsed.update(more_parsed)
+    scanned.update(more_scanned)
 
 
 def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str], dict[str, list[list]], dict[str, list[Any]]]:
