@@ -231,7 +231,16 @@ def test_many_old_versions_are_split_between_processes_with_the_same_findings(gi
         git_repo.commit({"notes.txt": f"release notes {day}\n", "app.py": f"VERSION = {day}\n"}, date=f"2024-07-{day:02d}")
     alone = scan(git_repo.path, jobs=1, use_cache=False)
     monkeypatch.setattr(secrets_history, "PARALLEL_MIN", 4)
+    pools = []
+    real_context = secrets_history.multiprocessing.get_context
+
+    def spying(method):
+        pools.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(secrets_history.multiprocessing, "get_context", spying)
     shared = scan(git_repo.path, jobs=2, use_cache=False)
+    assert pools == ["spawn"]  # few files, no worker pool: the versions were split between two processes
     assert [f.to_dict() for f in history(shared)] == [f.to_dict() for f in history(alone)]
     assert len(history(shared)) == 3
     section = shared.sections[SECTION]
