@@ -23,6 +23,7 @@ from pathlib import Path
 from ...config import stable_hash
 from ...errors import ConfigError
 from ...model import Finding
+from ...wording import count_text
 from ..base import RepoAnalyzer, RepoContext, RepoOutput
 from . import gitlog, measures
 
@@ -85,8 +86,8 @@ class ActivityAnalyzer(RepoAnalyzer):
         missing = section["commits"]["with_missing_contents"]
         if missing:
             output.notes.append(
-                f"activity: {missing} commits change files whose contents are missing from "
-                "the repository; those changes count, with unknown line counts"
+                f"activity: {count_text(missing, 'commit')} {'changes' if missing == 1 else 'change'} files whose "
+                "contents are missing from the repository; those changes count, with unknown line counts"
             )
         if context.cache is not None:
             context.cache.put_kv(
