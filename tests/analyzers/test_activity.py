@@ -192,7 +192,7 @@ def test_missing_blob_in_history_is_counted_not_fatal(repo):
     loose = git_repo.path / ".git" / "objects" / blob[:2] / blob[2:]
     loose.unlink()
     result, activity = _activity(git_repo.path)
-    assert activity["commits"]["with_missing_contents"] == 3  # the blob was written once and read by the next two diffs
+    assert activity["commits"]["with_missing_contents"] == 3  # every commit whose diff needs that blob
     assert any(note.startswith("activity: 3 commits change files whose contents are missing") for note in result.coverage.notes)
     assert _churn(activity, "app/helpers/util.py")["commits_12m"] == 3  # still counted as changes
     assert _churn(activity, "app/billing.py")["lines_12m"] > 0  # the rest is read normally
