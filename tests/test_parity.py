@@ -153,3 +153,105 @@ def test_bandit_internals_we_mirror_are_unchanged():
     theirs = BanditNodeVisitor("pkg/mod.py", io.BytesIO(b""), None, testset, False, {}, b_metrics.Metrics())
     ours = _tree_visitor_class()("pkg/mod.py", io.BytesIO(b""), testset, {}, b_metrics.Metrics(), "pkg.mod")
     assert set(vars(theirs)) == set(vars(ours)) - {"_interesting"}
+
+
+# Source hashes of the radon 6.0.1 methods analyzers/radonfast.py mirrors
+# (nested visitors of the faster class). A new radon changes them: re-read
+# that code, update the mirror, then these hashes.
+MIRRORED_RADON_CODE = {
+    "ComplexityVisitor.visit_FunctionDef": "85068af7f931518b",
+    "ComplexityVisitor.visit_ClassDef": "98b2ebae4afb574e",
+    "HalsteadVisitor.visit_FunctionDef": "1da49b7f4480c208",
+}
+
+WALK_SAMPLE = '''
+import os
+from typing import Any
+
+X = 1 if os.name == "nt" else 2.5
+NAMES = [n for n in range(10) if n % 2 if n > 3]
+
+
+class Outer:
+    """doc"""
+
+    class Inner:
+        def m(self, a, *, b=None):
+            try:
+                return a or b and not a
+            except (KeyError, ValueError):
+                return -a
+            else:
+                pass
+            finally:
+                del a
+
+    async def run(self, items):
+        async for i in items:
+            while i > 0:
+                i -= 1
+            else:
+                yield i
+        async with self as s:
+            assert s, "no"
+
+    def match(self, value: Any):
+        match value:
+            case {"k": v} if v:
+                return lambda q: q * v
+            case [1, *rest]:
+                return rest
+            case _:
+                return None
+
+
+def outer(f):
+    def closure(*args):
+        return {k: v for k, v in zip(args, args) if k is not v}, b"x", ..., None, True
+    return closure @ f if f else (yield from [1, 2])
+'''
+
+
+def test_radon_code_we_mirror_is_unchanged():
+    import hashlib
+    import inspect
+
+    import radon
+    from radon.visitors import ComplexityVisitor, HalsteadVisitor
+
+    assert radon.__version__ == "6.0.1"
+    classes = {"ComplexityVisitor": ComplexityVisitor, "HalsteadVisitor": HalsteadVisitor}
+    for qualname, expected in MIRRORED_RADON_CODE.items():
+        cls, attr = qualname.split(".")
+        source = inspect.getsource(getattr(classes[cls], attr))
+        assert hashlib.sha256(source.encode()).hexdigest()[:16] == expected, qualname
+
+
+def test_the_faster_radon_walk_gives_radons_own_numbers():
+    """Every block (name, lines, complexity, class), the totals and the
+    Halstead report equal radon's own visitors' on the parity corpus and on a
+    sample of every construct that changes a count."""
+    import ast
+    import warnings
+
+    from radon.metrics import h_visit_ast
+    from radon.visitors import ComplexityVisitor
+
+    from archreview.analyzers.radonfast import FastComplexityVisitor, halstead_total
+
+    def numbers(visitor):
+        blocks = [(b.name, b.lineno, b.endline, b.complexity, getattr(b, "classname", None), str(b)) for b in visitor.blocks]
+        return blocks, visitor.total_complexity, visitor.functions_complexity, visitor.classes_complexity, visitor.max_line
+
+    sources = [WALK_SAMPLE] + [p.read_text() for p in sorted(CORPUS.rglob("*.py"))]
+    for source in sources:
+        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            theirs = (numbers(ComplexityVisitor.from_ast(tree)), h_visit_ast(tree).total)
+        ours = (numbers(FastComplexityVisitor.from_ast(tree)), halstead_total(tree))
+        assert ours == theirs
+    blocks, total, *_ = numbers(FastComplexityVisitor.from_ast(ast.parse(WALK_SAMPLE)))
+    names = [name for name, *_ in blocks]
+    assert total > 10 and {"outer", "Outer", "run", "match"} <= set(names)
+    assert "closure" not in names  # radon folds a closure into the function that defines it
