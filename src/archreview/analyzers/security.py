@@ -348,7 +348,11 @@ def _tree_visitor_class():
         # number) would be thrown away unused.
         def generic_visit(self, node):
             interesting = self._interesting
-            for _, value in ast.iter_fields(node):
+            for field in node._fields:  # what ast.iter_fields yields, without its generator
+                try:
+                    value = getattr(node, field)
+                except AttributeError:
+                    continue
                 if isinstance(value, list):
                     max_idx = len(value) - 1
                     for idx, item in enumerate(value):
