@@ -388,37 +388,38 @@ def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str],
         if found is not None and not scanner.relevant(block):
             found = None
         for section in sections:
-            entry, hunks = _file_entry(section)
+            entry, at = _file_entry(section)
             if entry is None:
                 continue
             entries.append(entry)
             if found is not None and entry[1] > 0:
-                found.extend(scanner.scan(entry[0], hunks))
+                found.extend(scanner.scan(entry[0], section[at:]))
     return order, parsed, scanned
 
 
-def _file_entry(section: bytes) -> tuple[list | None, bytes]:
-    """One file's ``[path, added, deleted(, old_path)]`` and its hunks, from
-    its section of the patch (after ``diff --git ``, up to the next one)."""
+def _file_entry(section: bytes) -> tuple[list | None, int]:
+    """One file's ``[path, added, deleted(, old_path)]`` from its section of
+    the patch (after ``diff --git ``, up to the next one), and where its
+    hunks start in it (-1: none)."""
     at = section.find(b"\n@@ ")
     header = section if at < 0 else section[:at]
-    hunks = b"" if at < 0 else section[at:]
-    lines = header.split(b"\n")
     old = new = None
-    for line in lines[1:]:
-        if line.startswith(b"rename from "):
-            old = _unquote(line[len(b"rename from ") :])
-        elif line.startswith(b"rename to "):
-            new = _unquote(line[len(b"rename to ") :])
-    path = new if new is not None else _git_line_path(lines[0])
+    if b"\nrename " in header:
+        for line in header.split(b"\n")[1:]:
+            if line.startswith(b"rename from "):
+                old = _unquote(line[len(b"rename from ") :])
+            elif line.startswith(b"rename to "):
+                new = _unquote(line[len(b"rename to ") :])
+    end = header.find(b"\n")
+    path = new if new is not None else _git_line_path(header if end < 0 else header[:end])
     if path is None:
-        return None, b""
+        return None, -1
     # every added (deleted) line starts a line with "+" ("-") after the first hunk header
-    added, deleted = hunks.count(b"\n+"), hunks.count(b"\n-")
+    added, deleted = (section.count(b"\n+", at), section.count(b"\n-", at)) if at >= 0 else (0, 0)
     name = path.decode("utf-8", "surrogateescape")
     if old is not None and old != path:
-        return [name, added, deleted, old.decode("utf-8", "surrogateescape")], hunks
-    return [name, added, deleted], hunks
+        return [name, added, deleted, old.decode("utf-8", "surrogateescape")], at
+    return [name, added, deleted], at
 
 
 def _git_line_path(text: bytes) -> bytes | None:
