@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pathspec
 
@@ -42,10 +42,6 @@ class Selector:
 
     _excludes: list[tuple[str, _Matcher]]
     _tests: _Matcher
-    #: answers so far, per path: a backfill asks about the same paths for
-    #: every month, and several analyzers ask about each path
-    _excluded: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
-    _roles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, config: Config) -> Selector:
@@ -57,16 +53,10 @@ class Selector:
         return cls(excludes, tests)
 
     def excluded_by(self, path: str) -> str | None:
-        try:
-            return self._excluded[path]
-        except KeyError:
-            pass
-        label = next((label for label, matcher in self._excludes if matcher.match(path)), None)
-        self._excluded[path] = label
-        return label
+        for label, matcher in self._excludes:
+            if matcher.match(path):
+                return label
+        return None
 
     def role(self, path: str) -> str:
-        role = self._roles.get(path)
-        if role is None:
-            role = self._roles[path] = "test" if self._tests.match(path) else "source"
-        return role
+        return "test" if self._tests.match(path) else "source"

@@ -12,7 +12,7 @@ by whichever analyzer asks first while the other waits (the scan's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..gitrepo import GitRepo
@@ -28,7 +28,6 @@ class PythonHistory:
     #: commit id -> secrets found in the lines it added to Python files;
     #: None when the history is not checked for secrets
     secrets: dict[str, list[dict[str, Any]]] | None = None
-    times: dict[str, int] = field(default_factory=dict)  # commit id -> committer time
 
 
 def read(context) -> PythonHistory:
@@ -62,5 +61,4 @@ def _read(context) -> PythonHistory:
         )
     finally:
         repo.close()
-    times = {c.id: c.time for c in commits}
-    return PythonHistory(commits, found.changes, found.found if scanner is not None else None, times)
+    return PythonHistory(commits, found.changes, found.found if scanner is not None else None)

@@ -92,7 +92,6 @@ class RulesAnalyzer(FileAnalyzer):
         self._rules = [_Compiled(r) for r in settings["rules"]]
         self._matchers = {r.path_key: r.paths for r in self._rules}
         self._kinds = {k for r in self._rules for k in r.where}
-        self._variants: dict[tuple[str, str], str] = {}
 
     def _ready(self, settings: dict[str, Any]) -> None:
         if self._key != id(settings):
@@ -112,14 +111,11 @@ class RulesAnalyzer(FileAnalyzer):
         """Which rules run depends on the path's kind, the rule path globs
         it matches, and whether it is a manifest or a workflow."""
         self._ready(settings)
-        variant = self._variants.get((path, role))
-        if variant is None:  # asked for every file of every scanned revision: once per path
-            kind = path_kind(path, role)
-            matched = sorted(str(key) for key, matcher in self._matchers.items() if matcher.match(path))
-            extra = f"{manifest_format(path) or ''}|{path.startswith('.github/workflows/')}"
-            digest = hashlib.sha1("\0".join(matched).encode(), usedforsecurity=False).hexdigest()[:12]
-            variant = self._variants[(path, role)] = f"{kind}|{extra}|{digest}"
-        return variant
+        kind = path_kind(path, role)
+        matched = sorted(str(key) for key, matcher in self._matchers.items() if matcher.match(path))
+        extra = f"{manifest_format(path) or ''}|{path.startswith('.github/workflows/')}"
+        digest = hashlib.sha1("\0".join(matched).encode(), usedforsecurity=False).hexdigest()[:12]
+        return f"{kind}|{extra}|{digest}"
 
     # ------------------------------------------------------------------
     def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:

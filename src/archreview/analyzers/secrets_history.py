@@ -58,9 +58,7 @@ from ..wording import count_text
 from . import blob_listing, python_history
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SecretsAnalyzer
-from .secrets_added import DEFAULT_MAX_FILE_SIZE, DEFAULT_SECONDS, HistoryOptions
-
-__all__ = ["DEFAULT_MAX_FILE_SIZE", "DEFAULT_SECONDS", "HistoryOptions", "SecretsHistoryAnalyzer"]
+from .secrets_added import HistoryOptions
 
 SECTION = "secrets_history"
 KV_NAMESPACE = "secrets-history"
@@ -411,14 +409,16 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 if key not in current:
                     groups.setdefault(key, []).append((version, item))
         added: dict[tuple[str, str, str], list[tuple[int, str, dict[str, Any]]]] = {}
-        if python is not None:
+        found = {commit: items for commit, items in (python.secrets or {}).items() if items} if python is not None else {}
+        if found:
             names = _later_names(python.changes)
-            for commit, items in (python.secrets or {}).items():
+            times = {c.id: c.time for c in python.commits}
+            for commit, items in found.items():
                 for item in items:
                     rule, path, basis = key = (item["rule"], item["path"], item.get("basis", ""))
                     if not path.startswith(snapshot.prefix) or any((rule, name, basis) in current for name in names(path)):
                         continue
-                    added.setdefault(key, []).append((python.times.get(commit, 0), commit, item))
+                    added.setdefault(key, []).append((times.get(commit, 0), commit, item))
         findings: list[tuple[tuple[str, str, str], Finding]] = []
         for key, members in added.items():
             when, commit, item = min(members, key=lambda m: (m[0], m[1]))  # the oldest commit that added it

@@ -61,7 +61,6 @@ _PATCH_OPTIONS = ("-p", "-U0", "--root", "--inter-hunk-context=0", "--src-prefix
 _HEADER = "\x01"
 _QUOTED_LAST = re.compile(rb'"((?:[^"\\]|\\.)*)"$')
 _QUOTED_FIRST = re.compile(rb'^"(?:[^"\\]|\\.)*" (.*)$')
-_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13, ord('"'): 34, ord("\\"): 92}
 
 
 class Scanner(Protocol):
@@ -164,18 +163,9 @@ def _list(repo: GitRepo, revision: str) -> list[Commit]:
     return commits
 
 
-def file_changes(
-    repo: GitRepo,
-    commits: list[Commit],
-    cache,
-    jobs: int = 2,
-    stats: LogStats | None = None,
-    memo: Memo | None = None,
-    revision: str | None = None,
-    stop: threading.Event | None = None,
-) -> dict[str, list[list]]:
-    """Per commit id, the Python files it changed (:func:`read`)."""
-    return read(repo, commits, cache, jobs, stats, memo, revision, stop).changes
+def file_changes(repo: GitRepo, commits: list[Commit], cache, **options) -> dict[str, list[list]]:
+    """Per commit id, the Python files it changed (:func:`read` without a scanner)."""
+    return read(repo, commits, cache, **options).changes
 
 
 @dataclass
@@ -341,9 +331,11 @@ def _read_chunk(repo: GitRepo, chunk: list[str], stop: threading.Event | None = 
 
 
 def parse_patch_stream(blocks, scanner: Scanner | None = None) -> tuple[list[str], dict[str, list[list]], dict[str, list[Any]]]:
-    """:func:`parse_patch` over output that arrives in blocks: each commit is
-    parsed once all of it is in, so no more than one commit's patch (and a
-    block) is held at a time."""
+    """Parse ``git log -p -U0 --format=<\x01>%H`` output (``_PATCH_OPTIONS``)
+    that arrives in blocks: the commit ids in the order printed, each one's
+    file entries (lines added and deleted) and what ``scanner`` found in each
+    file's added lines. Each commit is parsed once all of it is in, so no
+    more than one commit's patch (and a block) is held at a time."""
     order: list[str] = []
     parsed: dict[str, list[list]] = {}
     scanned: dict[str, list[Any]] = {}
@@ -352,31 +344,22 @@ def parse_patch_stream(blocks, scanner: Scanner | None = None) -> tuple[list[str
         searched_from = max(len(buffer) - 1, 0)
         buffer += block
         cut = buffer.rfind(b"\n\x01", searched_from)
-        if cut < 0:
-            continue
-        done = bytes(buffer[: cut + 1])
-        del buffer[: cut + 1]
-        _merge(parse_patch(done, scanner), order, parsed, scanned)
+        if cut >= 0:
+            _parse_commits(bytes(buffer[: cut + 1]), scanner, order, parsed, scanned)
+            del buffer[: cut + 1]
     if buffer:
-        _merge(parse_patch(bytes(buffer), scanner), order, parsed, scanned)
+        _parse_commits(bytes(buffer), scanner, order, parsed, scanned)
     return order, parsed, scanned
 
 
-def _merge(part, order: list[str], parsed: dict, scanned: dict) -> None:
-    more_order, more_parsed, more_scanned = part
-    order.extend(more_order)
-    parsed.update(more_parsed)
-    scanned.update(more_scanned)
-
-
 def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str], dict[str, list[list]], dict[str, list[Any]]]:
-    """Parse ``git log -p -U0 --format=<\x01>%H`` output (``_PATCH_OPTIONS``):
-    the commit ids in the order printed, each one's file entries (lines
-    added and deleted, as ``--numstat`` counts them) and what ``scanner``
-    found in each file's added lines."""
-    order: list[str] = []
-    parsed: dict[str, list[list]] = {}
-    scanned: dict[str, list[Any]] = {}
+    """:func:`parse_patch_stream` over output read whole."""
+    return parse_patch_stream((data,), scanner)
+
+
+def _parse_commits(data: bytes, scanner: Scanner | None, order: list[str], parsed: dict, scanned: dict) -> None:
+    """Add the whole commits in ``data`` (each starting with its header) to
+    ``order``, ``parsed`` and ``scanned``."""
     for block in (b"\n" + data).split(b"\n\x01")[1:]:
         # a line of a file's patch starts with "+", "-", " " or "\\": only a
         # file's own header starts with "diff --git "
@@ -394,7 +377,6 @@ def parse_patch(data: bytes, scanner: Scanner | None = None) -> tuple[list[str],
             entries.append(entry)
             if found is not None and entry[1] > 0:
                 found.extend(scanner.scan(entry[0], section[at:]))
-    return order, parsed, scanned
 
 
 def _file_entry(section: bytes) -> tuple[list | None, int]:
@@ -446,24 +428,9 @@ def _git_line_path(text: bytes) -> bytes | None:
 def _unquote(text: bytes) -> bytes:
     """A path as git prints it: as is, or in double quotes with C escapes
     (octal for bytes outside ASCII, ``core.quotePath``)."""
-    if not (len(text) >= 2 and text.startswith(b'"') and text.endswith(b'"')):
-        return text
-    body, out, i = text[1:-1], bytearray(), 0
-    while i < len(body):
-        char = body[i]
-        if char == 92 and i + 1 < len(body):  # backslash
-            octal = body[i + 1 : i + 4]
-            if len(octal) == 3 and all(48 <= c <= 55 for c in octal):
-                out.append(int(octal, 8) & 0xFF)
-                i += 4
-                continue
-            if body[i + 1] in _ESCAPES:
-                out.append(_ESCAPES[body[i + 1]])
-                i += 2
-                continue
-        out.append(char)
-        i += 1
-    return bytes(out)
+    from git.diff import decode_path  # GitPython's reading of git's quoting
+
+    return decode_path(text, has_ab_prefix=False) or text
 
 
 def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None, scanner: Scanner | None = None) -> tuple[list[list], list[Any]]:
@@ -508,6 +475,8 @@ def _read_one(repo: GitRepo, commit_id: str, stop: threading.Event | None = None
         else:
             changes.extend([path, UNKNOWN, UNKNOWN, old_path] if old_path else [path, UNKNOWN, UNKNOWN] for path, old_path in counted)
     return changes, found
+
+
 def _entries(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
     """``diff-tree --raw -z`` records: (path, old path of a rename - not of a
     copy - or None, old blob, new blob; None for the side that does not exist)."""
