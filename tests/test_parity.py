@@ -126,6 +126,9 @@ MIRRORED_BANDIT_CODE = {
     "BanditTester._get_nosecs_from_contexts": "31454842b135091d",
     "Context.__init__": "c61ec7c308bf56bb",
     "Context.is_module_imported_like": "7199c44377e11186",
+    # the two tests security._faster_tests gives a shortcut
+    "trojansource.trojansource": "4f024e913bdb4315",
+    "blacklisting.blacklist": "0fa8274aa13330dc",
 }
 
 
@@ -134,17 +137,25 @@ def test_bandit_internals_we_mirror_are_unchanged():
     import inspect
     import io
 
+    from bandit.core import blacklisting
     from bandit.core import config as b_config
     from bandit.core import metrics as b_metrics
     from bandit.core import test_set
     from bandit.core.context import Context
     from bandit.core.node_visitor import BanditNodeVisitor
     from bandit.core.tester import BanditTester
+    from bandit.plugins import trojansource
 
     from archreview.analyzers.security import BANDIT_PIN, _tree_visitor_class, bandit_version
 
     assert bandit_version() == BANDIT_PIN
-    classes = {"BanditNodeVisitor": BanditNodeVisitor, "BanditTester": BanditTester, "Context": Context}
+    classes = {
+        "BanditNodeVisitor": BanditNodeVisitor,
+        "BanditTester": BanditTester,
+        "Context": Context,
+        "trojansource": trojansource,
+        "blacklisting": blacklisting,
+    }
     for qualname, expected in MIRRORED_BANDIT_CODE.items():
         cls, attr = qualname.split(".")
         source = inspect.getsource(getattr(classes[cls], attr))
@@ -255,3 +266,48 @@ def test_the_faster_radon_walk_gives_radons_own_numbers():
     names = [name for name, *_ in blocks]
     assert total > 10 and {"outer", "Outer", "run", "match"} <= set(names)
     assert "closure" not in names  # radon folds a closure into the function that defines it
+
+
+SHORTCUT_SOURCES = {
+    # B613 fires on the bidirectional character; the coding cookie sends the
+    # second file through bandit's own loop
+    "bidi.py": 'access = "user"  # \u202e } \u2066 if admin:\nprint(access)\n'.encode("utf-8"),
+    "latin.py": b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\nimport pickle\npickle.loads(name)\n",
+    # B001's calls: qualified through an alias, __import__ and importlib
+    # (both left to bandit's loop), and names no check mentions
+    "calls.py": (
+        b"import pickle as p\nimport importlib\nimport subprocess\nfrom xml.etree import ElementTree as ET\n"
+        b"p.loads(b'')\nET.fromstring('<a/>')\n__import__('telnetlib')\n"
+        b"importlib.import_module('ftplib')\nimportlib.import_module(name='telnetlib')\n"
+        b"subprocess.run(['ls'])\nprint(len([]))\neval('1')\nmarshal_loads = None\n"
+    ),
+}
+
+
+def _security_findings(sources: dict[str, bytes], shortcuts: bool, monkeypatch) -> list:
+    from archreview.analyzers import security
+    from archreview.analyzers.base import SourceFile
+    from archreview.config import parse_config
+
+    if not shortcuts:
+        monkeypatch.setattr(security, "_faster_tests", lambda: {})
+    analyzer = security.SecurityAnalyzer()
+    settings = analyzer.settings(parse_config({}, "test"))
+    analyzer.setup(settings)
+    found = [
+        (path, f["line"], f["extra"]["test_id"], f["extra"]["col"])
+        for path, data in sources.items()
+        for f in analyzer.analyze(SourceFile(path, "", "source", data), settings)["findings"]
+    ]
+    monkeypatch.undo()
+    return found
+
+
+def test_the_bandit_shortcuts_report_what_bandits_own_tests_report(monkeypatch):
+    fast = _security_findings(SHORTCUT_SOURCES, True, monkeypatch)
+    slow = _security_findings(SHORTCUT_SOURCES, False, monkeypatch)
+    assert fast == slow
+    ids = {(path, test_id) for path, _, test_id, _ in fast}
+    assert ("bidi.py", "B613") in ids
+    assert {("calls.py", "B403"), ("calls.py", "B301"), ("calls.py", "B314"), ("calls.py", "B307")} <= ids
+    assert ("latin.py", "B301") in ids

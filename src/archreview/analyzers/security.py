@@ -247,6 +247,7 @@ def _fast_tester_class():
             return answer
 
     no_config = object()
+    faster = _faster_tests()
 
     class FastTester(b_tester.BanditTester):
         def run_tests(self, raw_context, checktype):
@@ -255,13 +256,16 @@ def _fast_tester_class():
             prepared = self.__dict__.setdefault("_prepared", {})
             tests = prepared.get(checktype)
             if tests is None:
-                tests = prepared[checktype] = [(t, getattr(t, "_config", no_config)) for t in self.testset.get_tests(checktype)]
+                tests = prepared[checktype] = [
+                    (t, getattr(t, "_config", no_config), faster.get(getattr(t, "_test_id", None), t))
+                    for t in self.testset.get_tests(checktype)
+                ]
             if not tests:
                 return None
             context = SharedContext(raw_context, self.__dict__.setdefault("_answers", {}))
-            for test, config in tests:
+            for test, config, call in tests:
                 try:
-                    result = test(context) if config is no_config else test(context, config)
+                    result = call(context) if config is no_config else call(context, config)
                     if result is None:
                         continue
                     filename = raw_context["filename"]
@@ -283,6 +287,62 @@ def _fast_tester_class():
             return None
 
     return FastTester
+
+
+def _faster_tests() -> dict[str, Any]:
+    """Two bandit tests, by test id, with a shortcut that gives their answer
+    without their per-line or per-name loops (the rest of the time they are
+    called unchanged):
+
+    * B613 (bidirectional control characters) tries every character on every
+      line; a UTF-8 file whose bytes hold none of those characters' encodings
+      has none of them on any line;
+    * B001 (blacklisted calls) compares a call's qualified name with every
+      blacklisted name in turn and reports the first check naming it; the
+      same first check is found in a dict built once from the same list.
+
+    The originals' source is pinned in tests/test_parity.py."""
+    from tokenize import detect_encoding
+
+    from bandit.core import blacklisting
+    from bandit.plugins import trojansource
+
+    original_bidi = trojansource.trojansource
+    bidi_bytes = tuple(char.encode("utf-8") for char in trojansource.BIDI_CHARACTERS)
+
+    def bidi(context):
+        data = context.file_data
+        data.seek(0)
+        encoding, _ = detect_encoding(data.readline)
+        data.seek(0)
+        if encoding in ("utf-8", "utf-8-sig"):
+            raw = data.getvalue()
+            if not any(seq in raw for seq in bidi_bytes):
+                return None
+        return original_bidi(context)
+
+    original_blacklist = blacklisting.blacklist
+    first_check: dict[int, tuple[Any, dict[str, Any]]] = {}  # id(config) -> (config, qualname -> first check)
+
+    def blacklist(context, config):
+        node = context.node
+        if node.__class__.__name__ == "Call" and "Call" in config:
+            func = node.func
+            if not (isinstance(func, ast.Name) and func.id == "__import__"):
+                name = context.call_function_name_qual
+                if name not in ("importlib.import_module", "importlib.__import__"):
+                    known = first_check.get(id(config))
+                    if known is None or known[0] is not config:
+                        index: dict[str, Any] = {}
+                        for check in config["Call"]:
+                            for qualname in check["qualnames"]:
+                                index.setdefault(qualname, check)
+                        known = first_check[id(config)] = (config, index)
+                    check = known[1].get(name) if name is not None else None
+                    return None if check is None else blacklisting.report_issue(check, name)
+        return original_blacklist(context, config)
+
+    return {"B613": bidi, "B001": blacklist}
 
 
 def _interesting_node_types(testset, visitor_class) -> frozenset[str]:
