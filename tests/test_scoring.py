@@ -127,6 +127,21 @@ def test_effort_table_written_as_dotted_keys():
     assert effort_overrides({"security": {"B602": 60}, "secrets.*": 240}) == {"security.B602": 60, "secrets": 240}
 
 
+def test_one_person_making_most_changes_caps_team_and_change():
+    """A repository bus factor of 1 is a medium finding: however large the
+    code base, team and change is at best C, and the overall grade at best B."""
+    result = without_sections(load("midsize.json"), "readiness", "dependencies", "secrets")
+    result.findings = [f for f in result.findings if f.area not in ("security", "secrets", "dependencies", "readiness")]
+    before = score(result)["areas"]["activity"]
+    assert before["grade"] == "B" and before["basis"] == "worst open finding is low"  # knowledge loss, low
+    result.findings.append(finding(rule="activity.bus-factor", area="activity", severity="medium", path="", effort=960))
+    scores = score(result)
+    assert scores["areas"]["activity"]["ratio"] < 0.05  # the debt ratio alone would say A
+    assert scores["areas"]["activity"]["grade"] == "C"
+    assert scores["areas"]["activity"]["basis"] == "worst open finding is medium"
+    assert scores["overall"]["grade"] == "B" and "activity: C" in scores["overall"]["basis"]
+
+
 def test_clean_result_scores_a():
     scores = score(load("clean.json"))
     assert scores["debt"]["minutes"] == 0

@@ -13,8 +13,8 @@ way. ``docs/scoring.md`` explains each number for a reader of the report.
   analysed product files (and of the test files when findings in tests are
   reported), as in SonarQube's SQALE model;
 * SQALE grade of a ratio: A <= 5 %, B <= 10 %, C <= 20 %, D <= 50 %, E above;
-* security and secrets: the worse of the SQALE grade and the worst open
-  severity (critical E, high D, medium C, low B);
+* security, secrets and activity (team and change): the worse of the SQALE
+  grade and the worst open severity (critical E, high D, medium C, low B);
 * readiness: weighted checklist score (own scale, :func:`readiness_grade`);
 * dependency risk: vulnerabilities and upkeep (own scale, :func:`dependency_grade`);
 * overall: SQALE grade of the whole debt, but never more than one grade
@@ -68,10 +68,11 @@ DEFAULT_EFFORT: dict[str, int] = {
 }
 EFFORT_BY_SEVERITY = {"critical": 240, "high": 120, "medium": 60, "low": 30, "info": 10}
 
-# Worst open finding -> best grade the area can have (security and secrets;
-# SonarQube's security rating works the same way).
+# Worst open finding -> best grade the area can have (SonarQube's security
+# rating works the same way). Activity too: a repository bus factor of 1 is a
+# risk to the whole product, and a large code base does not dilute it.
 SEVERITY_CAP = {"critical": "E", "high": "D", "medium": "C", "low": "B", "info": "A"}
-SEVERITY_CAPPED_AREAS = ("security", "secrets")
+SEVERITY_CAPPED_AREAS = ("security", "secrets", "activity")
 # Areas with their own scale: their work counts in the debt (days, money) but
 # not in the debt ratio, which measures the code against its size.
 OWN_SCALE_AREAS = ("readiness", "dependencies")

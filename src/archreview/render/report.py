@@ -847,7 +847,7 @@ def _method(scores: dict[str, Any], settings: ScoringSettings) -> list[str]:
         f"scales and are left out) ÷ (lines × {MINUTES_PER_LINE} minutes), where lines are the {m['lines']:,} "
         f"{m['lines_basis']}: {percent(debt['ratio'])}.",
         f"Code grades (SQALE scale on the debt ratio): {sqale}.",
-        f"Security and secrets: the worse of the ratio grade and the worst open finding ({caps}).",
+        f"Security, secrets and team: the worse of the ratio grade and the worst open finding ({caps}).",
         f"Readiness: share of the checklist in place (present 1, partial ½, absent 0; {weighted}): {readiness}.",
         "Dependency risk: E with a critical known vulnerability, D with a high one, C with a medium one or when "
         "a quarter of the libraries are abandoned or far behind, B with low ones or any upkeep issue, else A.",
