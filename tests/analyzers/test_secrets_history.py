@@ -355,3 +355,34 @@ def test_when_the_python_history_cannot_be_read_the_other_files_history_still_co
     assert result.sections[SECTION]["status"] == "partial"
     assert "git history of Python files was not checked for secrets: RuntimeError: git log -p failed: fatal: out of memory" in result.coverage.notes
     assert any(note.startswith("activity analysis failed") for note in result.coverage.notes)
+
+
+def test_added_lines_the_detector_fails_on_are_counted_and_noted_not_read_as_clean(git_repo, monkeypatch):
+    from archreview.analyzers import secrets_added
+
+    build(git_repo)
+    made = secrets_added.AddedSecrets.for_context
+
+    class Failing:
+        def __init__(self, detector):
+            self.detector = detector
+
+        def scan(self, data, kind, role):
+            if b"DB_PASSWORD" in data:
+                raise ValueError("detector bug")
+            return self.detector.scan(data, kind, role)
+
+    def for_context(context):
+        scanner = made(context)
+        scanner.analyzer._detector = Failing(scanner.analyzer.detector)
+        return scanner
+
+    monkeypatch.setattr(secrets_added.AddedSecrets, "for_context", staticmethod(for_context))
+    result = scan(git_repo.path)
+    assert sorted(f.path for f in history(result)) == ["deploy.py", "scripts/release.sh"]  # settings.py's could not be checked
+    section = result.sections[SECTION]
+    assert section["python_changes_unchecked"] == 2  # both commits that added a DB_PASSWORD line to settings.py
+    assert (
+        "git history: 2 changes to Python files not checked for secrets: the check failed on the lines they added"
+        in result.coverage.notes
+    )

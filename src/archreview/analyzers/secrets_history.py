@@ -58,7 +58,7 @@ from ..wording import count_text
 from . import blob_listing, python_history
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
 from .secrets import SecretsAnalyzer
-from .secrets_added import HistoryOptions
+from .secrets_added import UNCHECKED, HistoryOptions
 
 SECTION = "secrets_history"
 KV_NAMESPACE = "secrets-history"
@@ -271,6 +271,12 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 f"git history: {count_text(walk.unreadable, 'old file version')} not checked for secrets: "
                 "git could not read them"
             )
+        unchecked = _unchecked_changes(gathered.python)
+        if unchecked:
+            notes.append(
+                f"git history: {count_text(unchecked, 'change')} to Python files not checked for secrets: the "
+                "check failed on the lines they added"
+            )
         section = {
             "status": status,
             "revision": snapshot.revision,
@@ -280,6 +286,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             "from_cache": walk.from_cache,
             "too_large": walk.too_large,
             "unreadable": walk.unreadable,
+            "python_changes_unchecked": unchecked,
             "findings": len(findings),
         }
         if cache is not None and walk.complete and not gathered.python_problem:
@@ -415,6 +422,8 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             times = {c.id: c.time for c in python.commits}
             for commit, items in found.items():
                 for item in items:
+                    if item.get(UNCHECKED):
+                        continue
                     rule, path, basis = key = (item["rule"], item["path"], item.get("basis", ""))
                     if not path.startswith(snapshot.prefix) or any((rule, name, basis) in current for name in names(path)):
                         continue
@@ -584,3 +593,10 @@ def _from_summary(stored: dict[str, Any]) -> RepoOutput:
         sections={SECTION: stored.get("section", {})},
         notes=list(stored.get("notes", [])),
     )
+
+
+def _unchecked_changes(python) -> int:
+    """File changes of commits whose added lines the detector failed on."""
+    if python is None or not python.secrets:
+        return 0
+    return sum(1 for items in python.secrets.values() for item in items if item.get(UNCHECKED))
