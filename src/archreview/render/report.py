@@ -588,7 +588,6 @@ def _readiness(view: ReportView, items: Any) -> None:
 # -- dependencies and vendors -------------------------------------------------
 def _dependencies(view: ReportView, result: ScanResult) -> None:
     deps = [d for d in result.sections.get("dependencies") or [] if isinstance(d, dict)]
-    files = [f.get("path") for f in result.sections.get("dependency_files") or [] if isinstance(f, dict)]
     findings = [f for f in result.findings if f.area == "dependencies"]
     names = sorted({str(d.get("name")) for d in deps if d.get("name")})
     sentences = []
