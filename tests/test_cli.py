@@ -100,3 +100,19 @@ def test_progress_is_quiet_in_ci(monkeypatch):
     assert progress.wanted(True) is True
     monkeypatch.delenv("CI")
     assert progress.wanted(False) is False
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    import pytest
+
+    from archreview import scan as scan_module
+    from archreview.cli import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scan_module, "run_scan", interrupted)  # the command imports it when it runs
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["scan", "."], prog_name="archreview")
+    assert exited.value.code == 130
+    assert capsys.readouterr().err.strip() == "archreview: error: interrupted"  # after the ^C line

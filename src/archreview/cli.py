@@ -10,7 +10,7 @@ from importlib import import_module
 import click
 
 from . import __version__
-from .errors import EXIT_ERROR, ArchreviewError
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, ArchreviewError
 
 COMMANDS = (
     "archreview.commands.scan:scan",
@@ -31,7 +31,7 @@ class _Group(click.Group):
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Abort:
-            fail("interrupted")
+            fail("interrupted", EXIT_INTERRUPTED)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
@@ -40,7 +40,7 @@ class _Group(click.Group):
         except ArchreviewError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted")
+            fail("interrupted", EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("ARCHREVIEW_DEBUG"):
                 raise
