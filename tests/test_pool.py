@@ -34,7 +34,7 @@ class MisbehavingAnalyzer(FileAnalyzer):
                 pass
         if "BLOCK" in text:
             time.sleep(600)  # uses no CPU time, so only the wall-clock limit stops it
-        return {"metrics": {"chars": len(text)}, "findings": []}
+        return {"metrics": {"chars": len(text), "nice": os.nice(0)}, "findings": []}
 
 
 @pytest.fixture
@@ -56,6 +56,7 @@ def _run(snapshot, tasks, **kwargs):
         time_budget=kwargs.get("budget", 1.0),
         hard_timeout=kwargs.get("hard", 4.0),
         start_method="fork",
+        behind=kwargs.get("behind", False),
     )
     chunks = [tasks[i : i + 3] for i in range(0, len(tasks), 3)]
     return {r.path: r for r in pool.run(chunks)}
@@ -98,3 +99,14 @@ def test_chunks_put_largest_files_first():
     chunks = make_chunks(tasks, max_bytes=100_000)
     assert [t.ref.path for t in chunks[0]] == ["1.py"]
     assert [t.ref.path for t in chunks[1]] == ["3.py", "2.py", "0.py"]
+
+
+def test_workers_behind_a_history_pass_run_at_a_lower_priority(git_repo, misbehave):
+    git_repo.commit({"a.txt": "ok\n", "b.txt": "ok too\n"})
+    snapshot, tasks = _tasks(git_repo.path)
+    own = os.nice(0)
+    normal = _run(snapshot, tasks)
+    behind = _run(snapshot, tasks, behind=True)
+    assert {r.outputs["misbehave"]["metrics"]["nice"] for r in normal.values()} == {own}
+    assert {r.outputs["misbehave"]["metrics"]["nice"] for r in behind.values()} == {min(own + 3, 19)}
+    assert os.nice(0) == own  # the scan itself keeps its priority

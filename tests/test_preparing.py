@@ -177,3 +177,28 @@ def test_the_python_history_is_read_once_for_activity_and_secrets(git_repo, monk
     assert len(calls) == 2
     assert comparable(ahead) == comparable(inline)
     assert [f.path for f in ahead.findings if f.extra.get("history")] == ["deploy.py"]
+
+
+def test_the_workers_give_way_to_the_history_pass_only_when_one_runs(git_repo, monkeypatch, tmp_path):
+    """A scan that reads history alongside its workers starts them at a lower
+    priority (pool._lower_priority); one without repository analyzers
+    (the pre-commit check) does not."""
+    from archreview import pool as pool_module
+    from archreview.scanoptions import ScanOptions
+
+    body = "".join(f"def f{n}(x):\n    return x + {n}\n" for n in range(1500))
+    git_repo.commit({f"app/m{n}.py": f"# {n}\n{body}" for n in range(10)}, date="2024-01-10")
+    behind: list[bool] = []
+    original = pool_module.WorkerPool.__init__
+
+    def spy(self, *args, **kwargs):
+        behind.append(kwargs.get("behind", False))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pool_module.WorkerPool, "__init__", spy)
+    run_scan(git_repo.path, config=parse_config({}, "test"), cache_dir=tmp_path / "a", offline=True, jobs=2)
+    run_scan(
+        git_repo.path, config=parse_config({}, "test"), cache_dir=tmp_path / "b", offline=True, jobs=2,
+        options=ScanOptions(repo_analyzers=False),
+    )
+    assert behind == [True, False]

@@ -153,7 +153,7 @@ class Engine:
             file_excludes: dict[str, str] = {}
             progress = Progress(len(tasks), self.options.progress)
             try:
-                for result in self._analyse(tasks, snapshot, stats):
+                for result in self._analyse(tasks, snapshot, stats, behind=preparing.reads_history):
                     progress.advance()
                     self._absorb(result, outputs, file_skips, file_excludes, stats)
             finally:
@@ -293,7 +293,7 @@ class Engine:
             preparing, files_done = self._read_history_ahead(history_of, readers, tasks)
         progress = Progress(len(tasks), self.options.progress)
         try:
-            for result in self._analyse(tasks, snapshots[0], stats):
+            for result in self._analyse(tasks, snapshots[0], stats, behind=preparing is not None and preparing.reads_history):
                 progress.advance()
                 self._record(result, stats)
         except BaseException:
@@ -341,7 +341,9 @@ class Engine:
         small = len(tasks) <= IN_PROCESS_MAX_FILES or total_bytes <= IN_PROCESS_MAX_BYTES
         return self._jobs() > 1 and not small
 
-    def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats):
+    def _analyse(self, tasks: list[Task], snapshot: Snapshot, stats: ScanStats, behind: bool = False):
+        """The analysed files, in any order. ``behind``: history is read
+        alongside, and the workers give it precedence (``pool._lower_priority``)."""
         if not tasks:
             return
         settings = {name: self.settings[name] for name in {n for t in tasks for n in t.analyzers}}
@@ -361,7 +363,7 @@ class Engine:
         chunks = make_chunks(tasks)
         jobs = min(jobs, len(chunks))
         stats.workers = jobs
-        pool = WorkerPool(jobs, snapshot.reader_spec, settings, budget, hard_timeout=budget * 4 + 30)
+        pool = WorkerPool(jobs, snapshot.reader_spec, settings, budget, hard_timeout=budget * 4 + 30, behind=behind)
         try:
             yield from pool.run(chunks)
         except RuntimeError as exc:

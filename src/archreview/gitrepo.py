@@ -587,6 +587,8 @@ class Streamed:
             for thread in self._threads:
                 thread.join()
             self.stderr = b"".join(self._errors)
+            for pipe in (self._proc.stdout, self._proc.stderr):
+                pipe.close()  # read to the end by the threads just joined
         finally:
             if self.returncode is None:  # stopped, or the reader gave up early
                 # the reading threads end when the pipes close; a program git

@@ -66,6 +66,11 @@ class Preparing:
                 step = self._steps[analyzer.name] = _Step(analyzer, make_context, cache_dir)
                 step.start()
 
+    @property
+    def reads_history(self) -> bool:
+        """Whether one of the steps reads git history (the long ones)."""
+        return any(type(step.analyzer).reads_history for step in self._steps.values())
+
     def seconds(self, name: str) -> float | None:
         """How long the finished step of analyzer ``name`` took (None without one)."""
         step = self._steps.get(name)

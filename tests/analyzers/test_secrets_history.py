@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 from gitfixture import git_env
 from secretfakes import Fakes
@@ -231,16 +232,20 @@ def test_many_old_versions_are_split_between_processes_with_the_same_findings(gi
         git_repo.commit({"notes.txt": f"release notes {day}\n", "app.py": f"VERSION = {day}\n"}, date=f"2024-07-{day:02d}")
     alone = scan(git_repo.path, jobs=1, use_cache=False)
     monkeypatch.setattr(secrets_history, "PARALLEL_MIN", 4)
+    from archreview import pool as pool_module
+
     pools = []
-    real_context = secrets_history.multiprocessing.get_context
+    real_context = pool_module.process_context
 
-    def spying(method):
-        pools.append(method)
-        return real_context(method)
+    def spying():
+        context = real_context()
+        pools.append(context.get_start_method())
+        return context
 
-    monkeypatch.setattr(secrets_history.multiprocessing, "get_context", spying)
+    monkeypatch.setattr(pool_module, "process_context", spying)
     shared = scan(git_repo.path, jobs=2, use_cache=False)
-    assert pools == ["spawn"]  # few files, no worker pool: the versions were split between two processes
+    # few files, no worker pool: the versions were split between two processes
+    assert pools == ["forkserver" if sys.platform != "win32" else "spawn"]
     assert [f.to_dict() for f in history(shared)] == [f.to_dict() for f in history(alone)]
     assert len(history(shared)) == 3
     section = shared.sections[SECTION]

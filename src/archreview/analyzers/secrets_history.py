@@ -42,7 +42,6 @@ a shallow clone is checked as far as it reaches, and the result says so.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -366,7 +365,9 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
         pool = None
         try:
             if jobs > 1:
-                pool = multiprocessing.get_context("spawn").Pool(jobs - 1)
+                from ..pool import process_context
+
+                pool = process_context().Pool(jobs - 1)
                 pending = [pool.apply_async(scan_share, (str(repo.git_dir), share, settings, limits.for_process())) for share in shares[1:]]
             found.append(scan_share(str(repo.git_dir), shares[0], settings, limits, analyzer, repo))
             if pool is not None:
