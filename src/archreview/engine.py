@@ -29,6 +29,7 @@ from .fingerprints import assign_fingerprints
 from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
 from .preparing import Preparing
 from .progress import Progress
+from .pythonversion import explain_skips
 from .scanoptions import ScanOptions, ScanStats
 from .selection import Selector, is_python_path
 from .snapshot import STATUS_MISSING, STATUS_OK, STATUS_SUBMODULE, STATUS_SYMLINK, FileRef, Snapshot
@@ -164,6 +165,7 @@ class Engine:
             stats.phases["analyse"] = time.perf_counter() - phase
 
             result = self._assemble(snapshot, candidates, outputs, file_skips, file_excludes, coverage)
+            explain_skips(coverage, lambda path: _read_snapshot_text(snapshot, path))
             if self.options.repo_analyzers:
                 phase = time.perf_counter()
                 self._run_repo_analyzers(snapshot, result, outputs, stats, repo_analyzers, preparing)
@@ -533,6 +535,19 @@ class Engine:
                 result.sections.update(output.sections)
         finally:
             reader.close()
+
+
+def _read_snapshot_text(snapshot: Snapshot, path: str) -> str | None:
+    """One small text file of the snapshot, or None."""
+    ref = next((f for f in snapshot.files if f.path == path and f.status == STATUS_OK), None)
+    if ref is None or (ref.size or 0) > 1_048_576:
+        return None
+    reader = snapshot.open_reader()
+    try:
+        data = reader.read(ref)
+    finally:
+        reader.close()
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def _repository_name(snapshot: Snapshot) -> str:

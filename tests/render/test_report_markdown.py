@@ -277,3 +277,16 @@ def test_architecture_part_only_when_the_section_exists():
     without = markdown(without_sections(result, "architecture"))
     assert "How the code is organised" not in without and "flowchart" not in without
     assert "The structure check did not run." in without
+
+
+def test_verdict_says_when_files_written_for_a_newer_python_are_left_out():
+    result = load("midsize.json")
+    verdict = markdown(result).split("## 1. Verdict")[1].split("## 2.")[0]
+    assert "could not read 3 Python files written for a newer Python than Python 3.11 it ran on, so the grades leave them out." in verdict
+    for skipped in result.coverage.skipped:
+        if skipped.reason.startswith("needs a newer Python"):
+            skipped.reason = "needs Python 3.14 (pyproject.toml requires-python >=3.14); this scan ran on Python 3.11, which cannot read it (syntax error at line 2)"
+    verdict = markdown(result).split("## 1. Verdict")[1].split("## 2.")[0]
+    assert "could not read 3 Python files written for Python 3.14 (it ran on Python 3.11), so the grades leave them out; run it on Python 3.14 to include them." in verdict
+    result.coverage.skipped = [s for s in result.coverage.skipped if not s.reason.startswith("needs")]
+    assert "could not read" not in markdown(result).split("## 2.")[0]

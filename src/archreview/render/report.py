@@ -8,6 +8,8 @@ readiness, dependencies and vendors, 30/60/90-day plan, appendix.
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -370,7 +372,31 @@ def _verdict(result, current: Evaluation, previous: Month | None, overall_trend:
             f"Fixing all we found would take {days_text(debt['minutes'])}, "
             f"or about {money_text(debt['money'], scores['method']['currency'])}."
         )
+    newer = _newer_python_sentence(result)
+    if newer:
+        sentences.append(newer)
     return sentences
+
+
+def _newer_python_sentence(result) -> str:
+    """Python files this scan's Python could not read because they are
+    written for a newer one: they are missing from every grade, which a
+    reader must know up front, not only from the appendix."""
+    declared = [s.reason for s in result.coverage.skipped if s.reason.startswith("needs Python ")]
+    guessed = [s for s in result.coverage.skipped if s.reason.startswith("needs a newer Python than")]
+    count = len(declared) + len(guessed)
+    if not count:
+        return ""
+    ran_on = re.search(r"(?:this scan ran on Python|newer Python than) (\d+\.\d+)", (declared or [guessed[0].reason])[0])
+    running = f"Python {ran_on.group(1)}" if ran_on else "the Python"
+    wanted = declared[0][len("needs Python ") :].split(" ", 1)[0] if declared else None
+    files, them = count_text(count, "Python file"), "it" if count == 1 else "them"
+    if wanted:
+        return (
+            f"This review could not read {files} written for Python {wanted} (it ran on {running}), "
+            f"so the grades leave {them} out; run it on Python {wanted} to include {them}."
+        )
+    return f"This review could not read {files} written for a newer Python than {running} it ran on, so the grades leave {them} out."
 
 
 def _lower_first(text: str) -> str:
