@@ -42,7 +42,7 @@ def only_readiness() -> None:
     """Run just the analyzers the readiness section needs."""
     files = [c for c in file_analyzer_classes() if c.name == "rules"]
     repos = [c for c in repo_analyzer_classes() if c.name == "readiness"]
-    engine_module.file_analyzer_classes = lambda: files
+    engine_module.file_analyzer_classes = lambda findings_only=False: [cls for cls in files if not findings_only or cls.name not in ("imports", "rules")]
     engine_module.repo_analyzer_classes = lambda: repos
 
 

@@ -95,6 +95,7 @@ RULE_KEYS = {
 VENDOR_KEYS = {"name", "category", "imports", "dependencies", "env", "content", "paths", "where", "calls", "strings", "hint"}
 READINESS_KEYS = {
     "title",
+    "absent_aside",
     "severity",
     "partial_severity",
     "effort_minutes",
@@ -273,6 +274,11 @@ class ReadinessSpec:
     present_when: list[list[str]] = field(default_factory=list)
     partial_when: list[list[str]] = field(default_factory=list)
     order: int = 0
+    #: {readiness id: sentence}: added to the "why" of this item when it is
+    #: absent and that other item is present (alerting, when an error
+    #: tracker is set up: it may mail the team, which is not an alert of an
+    #: outage)
+    absent_aside: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -439,6 +445,9 @@ def _parse_readiness(rid: str, table: dict[str, Any], source: str) -> ReadinessS
         if not isinstance(value, list) or not all(isinstance(g, list) and all(isinstance(x, str) for x in g) for g in value):
             raise ConfigError(f"{where}: {key} must be a list of lists of rule ids")
         groups[key] = value
+    aside = table.get("absent_aside", {})
+    if not isinstance(aside, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aside.items()):
+        raise ConfigError(f"{where}: absent_aside must be a table of readiness ids to sentences")
     return ReadinessSpec(
         id=rid,
         title=str(table.get("title", rid)),
@@ -450,6 +459,7 @@ def _parse_readiness(rid: str, table: dict[str, Any], source: str) -> ReadinessS
         plain_partial=str(table.get("plain_partial", "")),
         applies_to=str(table.get("applies_to", "app")),
         order=int(table.get("order", 0)),
+        absent_aside=dict(aside),
         **groups,
     )
 
@@ -562,6 +572,15 @@ _SECRETISH = re.compile(
 _URL_CREDS = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
 _DSN_URL = re.compile(r"(https?://)[0-9a-f]{16,}(@)", re.I)
+#: a value computed by code: a call (``str(settings.SENTRY_DSN)``) or an
+#: attribute of an object that holds settings (``self.password``)
+_CODE_VALUE = re.compile(r"^(?:[A-Za-z_][\w.]*\(|(?:self|settings|config|conf|cfg|app|current_app|options|args|os)\.[A-Za-z_][\w.]*\s*(?:[,)\]}]|$))")
+_STRING_LITERAL = re.compile(r"""(?P<q>["'])(?:\\.|(?!(?P=q)).)*(?P=q)""")
+
+
+def _mask_literal(match: re.Match) -> str:
+    quote = match.group("q")
+    return f"{quote}****{quote}" if len(match.group()) > 2 else match.group()
 
 
 def _mask_token(match: re.Match) -> str:
@@ -582,7 +601,13 @@ def redact(line: str, limit: int = 160) -> str:
     if match:
         value = match.group(2)
         # keep a value that is plainly a reference, not a literal
-        if not re.match(r"""^(os\.environ|os\.getenv|env\(|getenv\(|settings\.|config\.|\$\{|\$[A-Z_]|\{\{|None\b|null\b|""\s*$|''\s*$|\w+\($)""", value):
+        if re.match(r"""^(os\.environ|os\.getenv|env\(|getenv\(|settings\.|config\.|\$\{|\$[A-Z_]|\{\{|None\b|null\b|""\s*$|''\s*$|\w+\($)""", value):
+            pass
+        elif _CODE_VALUE.match(value):
+            # code that computes the value (a call, a setting read): only
+            # the literals in it are hidden
+            text = text[: match.start(2)] + _STRING_LITERAL.sub(_mask_literal, value)
+        else:
             text = text[: match.start(2)] + "****"
     text = _LONG_TOKEN.sub(_mask_token, text)
     if len(text) > limit:

@@ -167,3 +167,10 @@ def test_redact_keeps_references_and_code():
     assert redact("SENTRY_DSN = os.environ.get('SENTRY_DSN')") == "SENTRY_DSN = os.environ.get('SENTRY_DSN')"
     assert redact("    sentry_sdk.init(") == "sentry_sdk.init("
     assert "PrometheusBeforeMiddleware" in redact("'django_prometheus.middleware.PrometheusBeforeMiddleware',")
+    # a value computed by code is shown, with only its literals hidden
+    assert redact("sentry_sdk.init(dsn=str(settings.SENTRY_DSN), enable_tracing=True)") == (
+        "sentry_sdk.init(dsn=str(settings.SENTRY_DSN), enable_tracing=True)"
+    )
+    assert redact("password=self.password") == "password=self.password"
+    assert redact('client = Client(api_key=load_key("hunter2-xyz"))') == 'client = Client(api_key=load_key("****"))'
+    assert redact("PASSWORD=hunter2") == "PASSWORD=****"

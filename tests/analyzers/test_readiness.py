@@ -164,6 +164,17 @@ def test_monitoring_vendor_in_test_fixture_or_vendored_html_is_not_monitoring(gi
     assert result["monitoring_metrics"] == "absent"
 
 
+def test_error_tracker_with_tracing_is_partial_monitoring_and_without_it_is_not(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/main.py": "import sentry_sdk\n\nsentry_sdk.init(dsn=str(settings.SENTRY_DSN), enable_tracing=True)\n"})
+    item = readiness(scan(git_repo, tmp_path))["monitoring_metrics"]
+    # the error tracker's request timings, not a metrics pipeline: partial
+    assert item["status"] == "partial" and item["evidence"] == ["app/main.py"]
+    assert item["quote"] == "sentry_sdk.init(dsn=str(settings.SENTRY_DSN), enable_tracing=True)"
+    git_repo.commit({"app/main.py": "import sentry_sdk\n\nsentry_sdk.init(dsn=str(settings.SENTRY_DSN))\n"})
+    found = status(git_repo, tmp_path)
+    assert found["monitoring_metrics"] == "absent" and found["error_tracking"] == "present"
+
+
 # --------------------------------------------------------- error tracking
 def test_error_tracking_present_from_sentry_init_call(git_repo, tmp_path):
     git_repo.commit({**APP, "app/settings.py": "import sentry_sdk\n\nsentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=0.1)\n"})
@@ -208,6 +219,17 @@ def test_alerting_present_from_cloudwatch_alarm(git_repo, tmp_path):
 def test_alerting_present_from_prometheus_rules(git_repo, tmp_path):
     git_repo.commit({**APP, "deploy/alerts.yml": "groups:\n  - name: app\n    rules:\n      - alert: HighErrorRate\n        expr: rate(errors[5m]) > 1\n"})
     assert status(git_repo, tmp_path)["alerting"] == "present"
+
+
+def test_alerting_absent_beside_an_error_tracker_says_what_the_tracker_covers(git_repo, tmp_path):
+    """Sentry and the like may e-mail the team about new errors: worth
+    saying, but it is not an alert when the product is down."""
+    git_repo.commit({**APP, "app/views.py": "def index(request):\n    return 'ok'\n"})
+    assert "error tracker" not in readiness(scan(git_repo, tmp_path))["alerting"]["why"]
+    git_repo.commit({"app/main.py": "import sentry_sdk\n\nsentry_sdk.init(dsn=str(settings.SENTRY_DSN))\n"})
+    item = readiness(scan(git_repo, tmp_path))["alerting"]
+    assert item["status"] == "absent"
+    assert item["why"].endswith("The error tracker may e-mail the team about new errors, but that does not tell anyone when the product is down or slow.")
 
 
 def test_integrations_with_customer_pagerduty_datadog_slack_are_not_own_alerting(git_repo, tmp_path):
@@ -285,6 +307,16 @@ def test_tests_partial_without_ci_and_present_with_it(git_repo, tmp_path):
     # never the workflow's "pytest" line shown next to the test file's name
     assert result["tests"]["why"] == "A test suite: tests/test_views.py."
     assert "pytest" not in result["tests"]["quote"]
+
+
+def test_a_production_compose_file_is_partial_infrastructure_as_code(git_repo, tmp_path):
+    git_repo.commit({**APP, "compose.yml": "services:\n  web:\n    image: app\n"})
+    assert status(git_repo, tmp_path)["iac"] == "absent"  # a compose file for development is not production's description
+    git_repo.commit({"compose.deploy.yml": "services:\n  proxy:\n    image: traefik:3\n  web:\n    image: app\n    restart: always\n"})
+    result = scan(git_repo, tmp_path)
+    assert readiness(result)["iac"]["status"] == "partial" and readiness(result)["iac"]["evidence"] == ["compose.deploy.yml"]
+    finding = next(f for f in result.findings if f.rule.startswith("readiness.") and "iac" in f.rule)
+    assert finding.severity == "info" and "servers under them are not described in code" in finding.plain
 
 
 def test_release_only_workflow_is_not_ci(git_repo, tmp_path):

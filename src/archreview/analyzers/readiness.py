@@ -56,7 +56,7 @@ class ReadinessAnalyzer(RepoAnalyzer):
         section = []
         for spec in sorted(packs.readiness.values(), key=lambda s: (s.order or 999, s.id)):
             status, deciding = statuses[spec.id]
-            item = describe(spec, status, deciding, packs)
+            item = describe(spec, status, deciding, packs, statuses)
             section.append(item)
             if status != "present" and (spec.applies_to == "any" or deployable):
                 output.findings.append(readiness_finding(spec, status, item))
@@ -206,7 +206,9 @@ def _ranked(evidence: list[Evidence], packs: Packs) -> list[Evidence]:
     )
 
 
-def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: Packs) -> dict[str, Any]:
+def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: Packs, statuses=None) -> dict[str, Any]:
+    """One readiness item of the section; ``statuses`` (every item's
+    ``(status, evidence)``) for the asides of an absent item."""
     ranked = _ranked(deciding, packs)
     paths: list[str] = []
     for item in ranked:
@@ -218,6 +220,9 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
     if status == "absent":
         looked = [r.meaning for r in packs.rules if r.target == spec.id and r.meaning][:3]
         why = "Not found" + (f" (looked for {'; '.join(looked)})" if looked else "") + "."
+        for other, aside in spec.absent_aside.items():
+            if (statuses or {}).get(other, ("absent", []))[0] == "present":
+                why += f" {aside}"
     else:
         first = ranked[0] if ranked else None
         meaning = meanings.get(first.rule, "") if first else ""
