@@ -290,3 +290,20 @@ def test_verdict_says_when_files_written_for_a_newer_python_are_left_out():
     assert "could not read 3 Python files written for Python 3.14 (it ran on Python 3.11), so the grades leave them out; run it on Python 3.14 to include them." in verdict
     result.coverage.skipped = [s for s in result.coverage.skipped if not s.reason.startswith("needs")]
     assert "could not read" not in markdown(result).split("## 2.")[0]
+
+
+def test_libraries_checked_against_old_advisory_data_say_so():
+    result = load("midsize.json")
+    result.findings = [f for f in result.findings if f.rule != "deps.vulnerable"]
+    for row in result.sections["dependencies"]:
+        row["vulns"] = []
+    text = markdown(result)
+    assert "None of them has a known security hole." in text and "copy of the advisory data" not in text
+    result.sections["advisory_data"] = {"source": "the local advisory database", "newest": "2024-10-10", "age_days": 400, "old": True}
+    text = markdown(result)
+    assert (
+        "None of them has a known security hole. They were checked against a copy of the advisory data that ends in "
+        "October 2024: holes published since then are not in it, so check again with current data before relying on this."
+    ) in text
+    result.sections["advisory_data"]["old"] = False
+    assert "copy of the advisory data" not in markdown(result)

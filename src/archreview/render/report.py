@@ -541,8 +541,21 @@ def _dependency_area_sentence(findings: list[Finding], result: ScanResult) -> st
     if holes_unchecked(result.sections.get("dependencies")):
         parts.insert(0, "not checked for known security holes this time")
     if not parts:
-        return f"{base}; no known security holes." if not findings else f"{base}; {count_text(len(findings), 'upkeep issue')}."
+        old = old_advisory_data(result)
+        clean = f"no known security holes in advisory data up to {old}" if old else "no known security holes"
+        return f"{base}; {clean}." if not findings else f"{base}; {count_text(len(findings), 'upkeep issue')}."
     return f"{base}; {join_words(parts, 3)}."
+
+
+def old_advisory_data(result: ScanResult) -> str:
+    """``October 2024`` when the advisory data the libraries were checked
+    against is older than the analyzer's limit (a local copy), else ""."""
+    data = result.sections.get("advisory_data")
+    if not isinstance(data, dict) or not isinstance(data.get("newest"), str):
+        return ""
+    if data.get("old") is not True:
+        return ""
+    return month_label(data["newest"][:7])
 
 
 def _activity_sentence(section: Any, findings: list[Finding]) -> str:
@@ -644,6 +657,12 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
         )
     elif view.dependencies_checked and names:
         sentences.append("None of them has a known security hole.")
+    old = old_advisory_data(result)
+    if old and names and not holes_unchecked(deps):
+        sentences.append(
+            f"They were checked against a copy of the advisory data that ends in {old}: holes published since then "
+            "are not in it, so check again with current data before relying on this."
+        )
     for rule, one, many in (
         ("deps.abandoned", "library has had no release for years and may be abandoned", "libraries have had no release for years and may be abandoned"),
         ("deps.outdated", "library is far behind its latest release", "libraries are far behind their latest release"),

@@ -176,6 +176,24 @@ def test_the_whole_shared_snapshot(git_repo, shared_data, no_network):
     assert by_name["django"]["vulns"] and by_name["jinja2"]["vulns"]
     assert by_name["urllib3"]["vulns"] == []
     assert no_network == []
+    # the snapshot's newest advisory (modified 2024-10-10) is 234 days before NOW
+    assert doc["advisory_data"]["newest"] == "2024-10-10"
+    assert doc["advisory_data"]["age_days"] == 234 and doc["advisory_data"]["old"] is True
+    assert any("the newest advisory in the local advisory database" in n and "from 2024-10-10, 7 months before" in n for n in doc["coverage"]["notes"])
+
+
+def test_advisory_data_age_is_kept_with_the_index_and_fresh_data_is_not_called_old(git_repo, tmp_path, no_network):
+    folder = tmp_path / "db" / "vulns" / "django"
+    folder.mkdir(parents=True)
+    (folder / "PYSEC-X.yaml").write_text(
+        "id: PYSEC-X\nmodified: '2025-05-20T10:00:00Z'\naffected:\n- package:\n    name: django\n    ecosystem: PyPI\n"
+        "  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: '0'\n    - fixed: '4.0'\n"
+    )
+    git_repo.commit({"requirements.txt": "django==3.2.0\n"}, date="2025-05-01")
+    for _ in range(2):  # the second from the cache
+        doc = scan(git_repo, offline=True, advisory_db=tmp_path / "db", cache_dir=tmp_path / "cache")
+        assert doc["advisory_data"] == {"source": doc["advisory_data"]["source"], "newest": "2025-05-20", "age_days": 12, "old": False}
+        assert not any("newest advisory" in n for n in doc["coverage"]["notes"])
 
 
 # -- online, against fakes on loopback ------------------------------------------

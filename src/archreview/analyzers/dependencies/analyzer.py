@@ -18,7 +18,7 @@ note says why.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from ...model import Finding, Skipped
@@ -90,7 +90,7 @@ class DependenciesAnalyzer(RepoAnalyzer):
             self._staleness(rows, location, settings, context, out)
         service = self._service(context, settings, offline, bool(rows), out)
         if service is not None and rows:
-            self._audit(rows, service, location, settings, out)
+            self._audit(rows, service, location, settings, out, now)
 
         out.sections["dependencies"] = [_row_dict(r) for r in rows]
         out.sections["dependency_files"] = [
@@ -204,7 +204,7 @@ class DependenciesAnalyzer(RepoAnalyzer):
         asker = _asker(f"pip-audit's {'PyPI' if service == 'pypi' else 'OSV'} service", settings, context)
         return PipAuditService(service, settings.osv_url, asker, settings.default_severity)
 
-    def _audit(self, rows: list[Row], service: VulnerabilityService, location, settings, out: RepoOutput) -> None:
+    def _audit(self, rows: list[Row], service: VulnerabilityService, location, settings, out: RepoOutput, now: datetime) -> None:
         local = isinstance(service, LocalDatabase)
         wanted: dict[int, tuple[str, str]] = {}  # id(row) -> pair
         unaudited_ranges = 0
@@ -237,6 +237,15 @@ class DependenciesAnalyzer(RepoAnalyzer):
         if audited:
             out.notes.append(f"dependencies: {audited} versions audited against {service.description}")
         out.notes.extend(f"dependencies: {note}" for note in result.notes)
+        if result.data_date:
+            age = (now.date() - date.fromisoformat(result.data_date)).days
+            old = age > STALE_ADVISORY_DAYS
+            out.sections["advisory_data"] = {"source": service.description, "newest": result.data_date, "age_days": age, "old": old}
+            if old:
+                out.notes.append(
+                    f"dependencies: the newest advisory in {service.description} is from {result.data_date}, "
+                    f"{age // 30} months before this scan: security holes published since then are not known to it"
+                )
         gate = getattr(service, "gate", None)
         missed = len(set(wanted.values()) - set(result.vulns))
         if missed:
@@ -262,6 +271,10 @@ class DependenciesAnalyzer(RepoAnalyzer):
         found += rules.unpinned(rows)
         found += rules.no_lockfile(_projects_without_lock(rows, files))
         return found
+
+
+#: advisory data older than this (days) is said to be old in the notes and the report
+STALE_ADVISORY_DAYS = 90
 
 
 def _asker(service: str, settings: DependencySettings, context: RepoContext) -> Asker:

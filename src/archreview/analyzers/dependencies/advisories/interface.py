@@ -14,6 +14,9 @@ class AuditResult:
     #: (canonical name, version) -> advisories; a pair that is missing was not audited
     vulns: dict[tuple[str, str], list[Vuln]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: how recent the advisory data is (YYYY-MM-DD of its newest advisory),
+    #: for a local copy that may be old; None for a live service
+    data_date: str | None = None
 
 
 class VulnerabilityService(ABC):

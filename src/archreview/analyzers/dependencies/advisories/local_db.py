@@ -35,6 +35,14 @@ from .interface import AuditResult, VulnerabilityService
 CACHE_NAMESPACE = "deps.advisory-db"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEPARATORS = re.compile(rb"[-_.]+")
+#: an OSV record's ``modified`` time (YAML or JSON), its date part
+_MODIFIED = re.compile(rb"""^[ \t]*["']?modified["']?[ \t]*:[ \t]*["']?(\d{4}-\d{2}-\d{2})""", re.MULTILINE)
+
+
+def newest_date(data: bytes, newest: str = "") -> str:
+    """The later of ``newest`` and the ``modified`` date in one advisory file."""
+    found = _MODIFIED.search(data)
+    return max(newest, found.group(1).decode("ascii")) if found else newest
 
 
 def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Iterable[str] | None = None) -> dict[str, Any]:
@@ -45,6 +53,7 @@ def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Ite
     wanted = None if names is None else {n.encode() for n in names}
     packages: dict[str, list[dict[str, Any]]] = {name: [] for name in names or ()}
     bad: list[str] = []
+    newest = ""
     for relative, _, _ in entries:
         path = directory / relative
         try:
@@ -53,6 +62,7 @@ def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Ite
         except OSError as exc:
             bad.append(f"{relative}: {type(exc).__name__}")
             continue
+        newest = newest_date(data, newest)
         if wanted is not None:
             text = _SEPARATORS.sub(b"-", data.lower())
             if not any(name in text for name in wanted):
@@ -67,7 +77,7 @@ def build_index(directory: Path, entries: list[tuple[str, int, int]], names: Ite
                 packages.setdefault(name, []).append(advisory)
     for advisories in packages.values():
         advisories.sort(key=lambda a: a["id"])
-    return {"packages": packages, "bad": bad}
+    return {"packages": packages, "bad": bad, "newest": newest}
 
 
 def parse_record(path: Path, data: bytes) -> Any:
@@ -90,6 +100,8 @@ class LocalDatabase(VulnerabilityService):
         stored = stored or {}
         self.packages: dict[str, list[dict[str, Any]]] = dict(stored.get("packages", {}))
         self.bad: set[str] = set(stored.get("bad", []))
+        #: the newest advisory's date (``modified``), once any file was read
+        self.newest: str | None = stored.get("newest")
         self.description = f"the local advisory database at {directory} ({len(entries):,} files)"
 
     @classmethod
@@ -116,8 +128,26 @@ class LocalDatabase(VulnerabilityService):
         index = build_index(self.directory, self.entries, missing)
         self.packages.update(index["packages"])
         self.bad.update(index["bad"])
+        self.newest = index["newest"] or None
+        self._keep()
+
+    def data_date(self) -> str | None:
+        """The date of the newest advisory in the folder (YYYY-MM-DD), or
+        None when no file gives one; read once and kept with the index."""
+        if self.newest is None:
+            newest = ""
+            for relative, _, _ in self.entries:
+                try:
+                    newest = newest_date((self.directory / relative).read_bytes(), newest)
+                except OSError:
+                    continue
+            self.newest = newest
+            self._keep()
+        return self.newest or None
+
+    def _keep(self) -> None:
         if self.cache is not None:
-            document = {"packages": self.packages, "bad": sorted(self.bad)}
+            document = {"packages": self.packages, "bad": sorted(self.bad), "newest": self.newest}
             self.cache.put_kv(CACHE_NAMESPACE, str(self.directory), {"fingerprint": self.stamp, "index": document})
 
     def match(self, name: str, version: str) -> list[Vuln] | None:
@@ -143,6 +173,7 @@ class LocalDatabase(VulnerabilityService):
                 unreadable.append(f"{name} {version}")
                 continue
             result.vulns[(name, version)] = vulns
+        result.data_date = self.data_date()
         if unreadable:
             result.notes.append(
                 f"{len(unreadable)} pinned versions are not PEP 440 versions and were not audited: "
