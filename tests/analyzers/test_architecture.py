@@ -142,6 +142,33 @@ def test_known_cycles_are_found_with_a_concrete_path(layered):
     assert package_finding.fingerprint
 
 
+def test_a_package_over_its_own_subpackages_is_layering_not_a_loop(git_repo):
+    """full-stack-fastapi-template: app/main.py wires app.api in, the routes
+    use app/models.py and app/crud.py, crud uses app.core: the parts app,
+    app.api and app.core point at each other, but no module imports itself
+    back. Once one does, the loop is real and reported."""
+    files = {
+        "backend/app/__init__.py": "",
+        "backend/app/main.py": "from app.api.main import api_router\n",
+        "backend/app/models.py": "class User:\n    pass\n",
+        "backend/app/crud.py": "from app.core.security import hash_password\nfrom app.models import User\n",
+        "backend/app/api/__init__.py": "",
+        "backend/app/api/main.py": "from app.api.routes import users\n",
+        "backend/app/api/routes/__init__.py": "",
+        "backend/app/api/routes/users.py": "from app import crud\nfrom app.models import User\n",
+        "backend/app/core/__init__.py": "",
+        "backend/app/core/security.py": "import hashlib\n",
+        "backend/app/core/db.py": "from app.models import User\n",
+    }
+    section = scan(git_repo, files).sections["architecture"]
+    assert cycles_of(section) == []
+    git_repo.commit({"backend/app/core/security.py": "import hashlib\nfrom app.crud import User\n"}, date="2025-03-02")
+    result, _, _ = run_scan(git_repo.path, use_cache=False)
+    section = result.sections["architecture"]
+    assert [c["members"] for c in cycles_of(section, "module", "import")] == [["app.core.security", "app.crud"]]
+    assert [c["members"] for c in cycles_of(section, "package", "import")] == [["app", "app.api", "app.core"]]
+
+
 def test_an_informational_loop_of_many_modules_costs_a_look_not_days():
     """CTFd: 140 modules tied only through imports inside functions, an info
     finding, carried 5 developer-days of debt."""

@@ -71,7 +71,7 @@ def read_layers(value: Any) -> list[list[str]]:
 
 class ArchitectureAnalyzer(RepoAnalyzer):
     name = "architecture"
-    version = "2"
+    version = "3"
 
     def run(self, context: RepoContext) -> RepoOutput:
         settings = read_settings(context.config)

@@ -245,8 +245,36 @@ def build_structure(
 
     package_edges = aggregate(counted, across)
     package_cycle_edges = aggregate(considered, across)
-    cycles = find_cycles("package", package_cycle_edges) + find_cycles("module", cycle_edges)
-    return Structure(nodes, part_of, edges, package_edges, cycles, considered)
+    module_cycles = find_cycles("module", cycle_edges)
+    package_cycles = [
+        c for c in find_cycles("package", package_cycle_edges) if not _layering_in_one_package(c, package_cycle_edges, module_cycles, part_of)
+    ]
+    return Structure(nodes, part_of, edges, package_edges, package_cycles + module_cycles, considered)
+
+
+def _nested(a: str, b: str) -> bool:
+    return b.startswith(a + ".") or a.startswith(b + ".")
+
+
+def _layering_in_one_package(cycle: Cycle, edges: dict[tuple[str, str], Edge], module_cycles: list[Cycle], part_of) -> bool:
+    """A loop between a package's own modules and its subpackages only - the
+    entry point ``app/main.py`` imports ``app.api``, whose routes import
+    ``app/models.py`` - while no module imports itself back: the parts look
+    tangled because the top of the package holds both the wiring and what
+    the subpackages share, not because any module needs another one that
+    needs it. That is how most applications are laid out, not a loop to
+    untangle (full-stack-fastapi-template: "app, api and core depend on each
+    other in a loop" with none between modules)."""
+    members = set(cycle.members)
+    for looped in module_cycles:
+        if looped.kind == "import" and len({part_of.get(m) for m in looped.members} & members) >= 2:
+            return False
+    across: Graph = {}
+    for a, b in edges:
+        if a in members and b in members and not _nested(a, b):
+            across.setdefault(a, set()).add(b)
+    # what is left once a package's ties to its own subpackages are set aside
+    return not any(len(component) > 1 for component in strongly_connected(across))
 
 
 def module_metrics(structure: Structure, include_type_checking: bool) -> dict[str, tuple[int, int]]:
