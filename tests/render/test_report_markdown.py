@@ -307,3 +307,15 @@ def test_libraries_checked_against_old_advisory_data_say_so():
     ) in text
     result.sections["advisory_data"]["old"] = False
     assert "copy of the advisory data" not in markdown(result)
+
+
+def test_months_without_commits_are_said_to_be_without_commits():
+    result, history = with_history()
+    text = markdown(result, history)
+    assert "Nobody has committed" not in text
+    history[-1].revision = result.revision  # July's state is August's: nothing was committed
+    history[0].revision = result.revision
+    text = markdown(result, history)
+    part = text.split("## 3. What changed since last month")[1].split("## 4.")[0]
+    date = result.repository["revision_date"][:10]
+    assert part.lstrip().startswith(f"Nobody has committed to this branch since {date}: the code is the same as in June 2026.")

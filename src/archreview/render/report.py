@@ -262,7 +262,7 @@ def build(result: ScanResult, context) -> ReportView:
         top_actions=top,
         baseline=change.baseline,
         changes=change,
-        change_sentences=_change_sentences(change, current, months),
+        change_sentences=_standstill(result, months) + _change_sentences(change, current, months),
         new_serious=[_where(f) + " — " + finding_text(f, f.plain) for f in change.new_serious[:3]],
         chart=[(month_label(m.month, short=True), round(m.minutes / MINUTES_PER_DAY, 1)) for m in months[-(CHART_MONTHS - 1):]]
         + [(month_label(month, short=True), round(debt["minutes"] / MINUTES_PER_DAY, 1))],
@@ -404,6 +404,22 @@ def _lower_first(text: str) -> str:
 
 
 # -- changes ------------------------------------------------------------------
+def _standstill(result: ScanResult, months: list[Month]) -> list[str]:
+    """When the code did not move since earlier months (the same revision):
+    say so first, so that "none fixed" reads as no work done, not as work
+    that failed."""
+    if not result.revision or not months or months[-1].result.revision != result.revision:
+        return []
+    first = months[-1].month
+    for earlier in reversed(months):
+        if earlier.result.revision != result.revision:
+            break
+        first = earlier.month
+    date = (result.repository.get("revision_date") or "")[:10]
+    since = f" since {date}" if date else ""
+    return [f"Nobody has committed to this branch{since}: the code is the same as in {month_label(first)}."]
+
+
 def _change_sentences(change, current: Evaluation, months: list[Month]) -> list[str]:
     if change.baseline:
         return [
@@ -774,6 +790,8 @@ def _follow(view: ReportView, result: ScanResult, previous: Month | None, change
     text += f"{number_word(done) if done else 'none'} {'is' if done <= 1 else 'are'} done"
     if partly:
         text += f" and {number_word(partly)} {'is' if partly == 1 else 'are'} partly done"
+    if not done and not partly and previous.result.revision and previous.result.revision == result.revision:
+        text += " (no commits since then)"
     view.follow_up_sentence = text + ". Below are the items due in the first 30 days, and other progress."
 
 
