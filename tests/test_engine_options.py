@@ -118,3 +118,4 @@ def _scan_rev(git_repo, rev, extra):
         return engine.scan(open_snapshot(git_repo.path, rev=rev))[0]
     finally:
         engine.close()
+

@@ -551,8 +551,22 @@ def _read_snapshot_text(snapshot: Snapshot, path: str) -> str | None:
 
 
 def _repository_name(snapshot: Snapshot) -> str:
+    """The name the report gives the repository: its folder's, or for a
+    folder with a generic name (a bare clone kept as ``<project>/repo`` or
+    ``<project>/.git``) the folder above it."""
     root = Path(snapshot.root)
-    if root.name == ".git" and root.parent.name:
-        return root.parent.name
     name = root.name
+    if name.endswith(".git") and len(name) > 4:
+        name = name[: -len(".git")]
+    if name.lower() in GENERIC_FOLDER_NAMES and root.parent.name:
+        return _repository_name_of(root.parent)
+    return name
+
+
+def _repository_name_of(folder: Path) -> str:
+    name = folder.name
     return name[: -len(".git")] if name.endswith(".git") and len(name) > 4 else name
+
+
+#: folder names that say nothing about the project in them
+GENERIC_FOLDER_NAMES = {".git", "repo", "repository", "git", "src", "source", "code", "mirror", "bare"}
