@@ -12,6 +12,7 @@ PATHS = [
     "db/migrations/versions/3f2a_add_users.py",
     "db/migrations/env.py",
     "app/alembic/versions/2023_01_05_add_users.py",
+    "backend/app/alembic/env.py",
     "sql/migrations/001_init.sql",
     "app/services/migrations/nextcloud.py",
     "node_modules/left-pad/index.js",
@@ -40,6 +41,7 @@ def test_default_selection():
         "db/migrations/versions/3f2a_add_users.py": ("database migrations", "source"),
         "db/migrations/env.py": ("database migrations", "source"),
         "app/alembic/versions/2023_01_05_add_users.py": ("database migrations", "source"),
+        "backend/app/alembic/env.py": ("database migrations", "source"),
         "sql/migrations/001_init.sql": ("database migrations", "source"),
         # importers from other apps in a package named "migrations": product code
         "app/services/migrations/nextcloud.py": (None, "source"),

@@ -48,6 +48,7 @@ DEFAULT_EXCLUDES: dict[str, tuple[str, ...]] = {
         "**/migrations/env.py",
         "**/migrations/versions/",
         "**/alembic/versions/",
+        "**/alembic/env.py",
         "**/migrate/versions/",
     ),
     "virtual environments": (
