@@ -319,3 +319,14 @@ def test_months_without_commits_are_said_to_be_without_commits():
     part = text.split("## 3. What changed since last month")[1].split("## 4.")[0]
     date = result.repository["revision_date"][:10]
     assert part.lstrip().startswith(f"Nobody has committed to this branch since {date}: the code is the same as in June 2026.")
+
+
+def test_libraries_the_team_uses_only_to_develop_are_counted_apart():
+    result = load("midsize.json")
+    names = sorted({d["name"] for d in result.sections["dependencies"]})
+    for row in result.sections["dependencies"]:
+        if row["name"] in names[:4]:
+            row["group"] = "dev"
+    text = markdown(result)
+    assert f"The product uses {len(names) - 4} outside libraries, and the team uses 4 more only to develop, test or release it." in text
+    assert f"| {len(names) - 4} libraries in use;" in text

@@ -542,7 +542,8 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
 
 
 def _dependency_area_sentence(findings: list[Finding], result: ScanResult) -> str:
-    libraries = {d.get("name") for d in result.sections.get("dependencies") or [] if isinstance(d, dict)}
+    rows = [d for d in result.sections.get("dependencies") or [] if isinstance(d, dict)]
+    libraries = {d.get("name") for d in rows if not _for_developers(d)} or {d.get("name") for d in rows}
     vulnerable = {package_of(f) for f in findings if f.rule == "deps.vulnerable"}
     abandoned = sum(1 for f in findings if f.rule == "deps.abandoned")
     parts = []
@@ -641,13 +642,31 @@ def _readiness(view: ReportView, items: Any) -> None:
 
 
 # -- dependencies and vendors -------------------------------------------------
+#: dependency groups that hold the team's tools, not what the product runs on
+_TOOL_GROUP = re.compile(r"(?i)(^|[-_])(dev|develop|development|tests?|testing|lint|linting|docs?|typing|types|ci|github-actions|release|format|style|bench|benchmarks?)($|[-_])")
+
+
+def _for_developers(row: dict[str, Any]) -> bool:
+    group = row.get("group")
+    return isinstance(group, str) and bool(_TOOL_GROUP.search(group))
+
+
 def _dependencies(view: ReportView, result: ScanResult) -> None:
     deps = [d for d in result.sections.get("dependencies") or [] if isinstance(d, dict)]
     findings = [f for f in result.findings if f.area == "dependencies"]
     names = sorted({str(d.get("name")) for d in deps if d.get("name")})
     sentences = []
     if names:
-        sentences.append(f"The product uses {count_text(len(names), 'outside library', 'outside libraries')}.")
+        tools = sorted({str(d.get("name")) for d in deps if d.get("name") and _for_developers(d)} - {
+            str(d.get("name")) for d in deps if d.get("name") and not _for_developers(d)
+        })
+        if tools and len(tools) < len(names):
+            sentences.append(
+                f"The product uses {count_text(len(names) - len(tools), 'outside library', 'outside libraries')}, "
+                f"and the team uses {len(tools):,} more only to develop, test or release it."
+            )
+        else:
+            sentences.append(f"The product uses {count_text(len(names), 'outside library', 'outside libraries')}.")
     elif view.dependencies_checked:
         sentences.append("We found no list of outside libraries in the repository.")
     vulnerable = [f for f in findings if f.rule == "deps.vulnerable"]

@@ -223,6 +223,102 @@ def test_uv_lock():
     assert entries["toolkit"].direct
 
 
+UV_GROUPS = """\
+version = 1
+revision = 3
+
+[manifest]
+members = ["app"]
+
+[manifest.dependency-groups]
+release = [{ name = "twine", specifier = ">=5" }]
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "backend" }
+dependencies = [
+    { name = "fastapi", extra = ["standard"] },
+    { name = "sqlmodel" },
+]
+
+[package.dev-dependencies]
+dev = [
+    { name = "pytest" },
+    { name = "ruff" },
+]
+
+[[package]]
+name = "fastapi"
+version = "0.120.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "starlette" }]
+
+[package.optional-dependencies]
+standard = [{ name = "uvicorn" }]
+
+[[package]]
+name = "starlette"
+version = "0.48.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "uvicorn"
+version = "0.38.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "click" }]
+
+[[package]]
+name = "click"
+version = "8.3.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "sqlmodel"
+version = "0.0.27"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "sqlalchemy" }, { name = "fastapi" }]
+
+[[package]]
+name = "sqlalchemy"
+version = "2.0.44"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pytest"
+version = "8.4.2"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "click" }, { name = "pluggy" }]
+
+[[package]]
+name = "pluggy"
+version = "1.6.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "ruff"
+version = "0.14.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "twine"
+version = "6.2.0"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+
+def test_uv_lock_groups_come_from_the_lock_graph():
+    """What the workspace's projects need at run time is main (an extra they
+    ask for included); what only a dependency group reaches is that group;
+    a package both need stays main."""
+    parsed = source_for("uv.lock").parse("uv.lock", UV_GROUPS, SourceContext(1000, frozenset({"uv.lock"})))
+    groups = {e.name: e.group for e in parsed.entries}
+    assert groups == {
+        "fastapi": "main", "starlette": "main", "uvicorn": "main", "click": "main", "sqlmodel": "main", "sqlalchemy": "main",
+        "pytest": "dev", "pluggy": "dev", "ruff": "dev", "twine": "release",
+    }
+
+
 def test_pipfile():
     parsed = read("Pipfile")
     entries = by_name(parsed)
