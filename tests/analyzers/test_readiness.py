@@ -319,6 +319,26 @@ def test_a_production_compose_file_is_partial_infrastructure_as_code(git_repo, t
     assert finding.severity == "info" and "servers under them are not described in code" in finding.plain
 
 
+def test_ci_evidence_is_the_workflow_that_runs_the_checks_quoted_from_its_own_line(git_repo, tmp_path):
+    board = "name: Add to project\non:\n  pull_request_target: # a bot\n  issues:\njobs:\n  add:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo add\n"
+    git_repo.commit({**APP, ".github/workflows/add-to-project.yml": board})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert item["evidence"] == [".github/workflows/add-to-project.yml"]
+    assert item["quote"] == "pull_request_target: # a bot"  # the file's line, not "on: pull_request_target, issues"
+    git_repo.commit({".github/workflows/test-backend.yml": CI_WORKFLOW})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert item["evidence"][0] == ".github/workflows/test-backend.yml"
+    assert item["why"].startswith("A GitHub Actions workflow runs the tests or checks")
+
+
+def test_health_evidence_prefers_the_applications_endpoint_to_a_database_healthcheck(git_repo, tmp_path):
+    compose = "services:\n  db:\n    image: postgres:17\n    healthcheck:\n      test: [CMD, pg_isready]\n"
+    routes = "from fastapi import APIRouter\nrouter = APIRouter()\n\n\n@router.get('/health-check/')\ndef health():\n    return True\n"
+    git_repo.commit({**APP, "compose.yml": compose, "app/routes.py": routes})
+    item = readiness(scan(git_repo, tmp_path))["health_check"]
+    assert item["status"] == "present" and item["evidence"][0] == "app/routes.py"
+
+
 def test_release_only_workflow_is_not_ci(git_repo, tmp_path):
     git_repo.commit({**APP, ".github/workflows/release.yml": "on:\n  release:\n    types: [published]\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n"})
     assert status(git_repo, tmp_path)["ci"] == "absent"

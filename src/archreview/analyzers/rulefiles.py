@@ -73,7 +73,7 @@ class _Compiled:
 
 class RulesAnalyzer(FileAnalyzer):
     name = "rules"
-    version = "1"
+    version = "2"
     python_only = False
 
     def __init__(self) -> None:
@@ -158,7 +158,7 @@ class RulesAnalyzer(FileAnalyzer):
             if "workflow" in output:
                 for rule in rules:
                     if rule.workflow:
-                        matches.extend(_workflow(rule, output["workflow"]))
+                        matches.extend(_workflow(rule, output["workflow"], file.line_text))
         return output
 
     # ------------------------------------------------------------------
@@ -282,11 +282,16 @@ def _yaml_lines(rule: _Compiled, documents, text: str) -> list[int]:
     return lines
 
 
-def _workflow(rule: _Compiled, summary: dict[str, Any]) -> list[dict[str, Any]]:
+def _workflow(rule: _Compiled, summary: dict[str, Any], line_text) -> list[dict[str, Any]]:
+    """The matches of one workflow rule; a quote is the line of the file the
+    match names (``line_text``), never text made up from the summary."""
     if rule.workflow_on and not (rule.workflow_on & set(summary["on"])):
         return []
     if not rule.workflow_run:
-        return [{"rule": rule.id, "line": summary["on_line"], "quote": "on: " + ", ".join(summary["on"])}]
+        line = summary["on_line"]
+        if line_text(line).strip().rstrip(":").strip("'\"") in ("on", "true") and line_text(line + 1).strip():
+            line += 1  # "on:" opens a mapping: its first trigger says more
+        return [{"rule": rule.id, "line": line, "quote": redact(line_text(line))}]
     out = []
     for job in summary["jobs"]:
         for step in job["steps"]:
