@@ -436,3 +436,18 @@ def test_user_rule_pack_from_config(git_repo, tmp_path):
     assert item["status"] == "present"
     assert item["evidence"] == ["ops/nightly.job"]
     assert item["why"].startswith("Our backup job")
+
+
+def test_why_sentences_keep_names_from_code_as_written_and_list_what_was_missing():
+    from archreview.analyzers.readiness import _sentence_start
+
+    assert _sentence_start("logging.basicConfig sets the level") == "logging.basicConfig sets the level"
+    assert _sentence_start("sentry_sdk is set up") == "sentry_sdk is set up"
+    assert _sentence_start("a test suite") == "A test suite"
+    assert _sentence_start("GitHub Actions") == "GitHub Actions"
+
+
+def test_an_absent_item_says_none_of_the_signs_was_found(git_repo, tmp_path):
+    git_repo.commit(APP, date="2025-01-10")
+    why = readiness(scan(git_repo, tmp_path))["backups"]["why"]
+    assert why.startswith("Not found (none of these: the infrastructure code keeps automatic database backups; ")

@@ -42,7 +42,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "2"
+    version = "3"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -219,14 +219,14 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
     meanings = {r.id: r.meaning for r in packs.rules}
     if status == "absent":
         looked = [r.meaning for r in packs.rules if r.target == spec.id and r.meaning][:3]
-        why = "Not found" + (f" (looked for {'; '.join(looked)})" if looked else "") + "."
+        why = "Not found" + (f" (none of these: {'; '.join(looked)})" if looked else "") + "."
         for other, aside in spec.absent_aside.items():
             if (statuses or {}).get(other, ("absent", []))[0] == "present":
                 why += f" {aside}"
     else:
         first = ranked[0] if ranked else None
         meaning = meanings.get(first.rule, "") if first else ""
-        why = f"{meaning[:1].upper()}{meaning[1:]}" if meaning else spec.title
+        why = _sentence_start(meaning) if meaning else spec.title
         if first is not None and first.path:
             why += f": {first.path}" + (f" line {first.line}" if first.line else "")
         if spec.id == "tests" and status == "partial":
@@ -239,6 +239,16 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
         "why": why,
         "quote": quote,
     }
+
+
+def _sentence_start(text: str) -> str:
+    """``text`` with a capital first letter, unless it starts with a name
+    from code (``logging.basicConfig``, ``sentry_sdk``) that must stay as
+    written."""
+    first = text.split(" ", 1)[0]
+    if any(c in first for c in "._()") or (first[1:] and any(c.isupper() for c in first[1:])):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def readiness_finding(spec: ReadinessSpec, status: str, item: dict[str, Any]) -> Finding:

@@ -531,8 +531,7 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
         loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("level") == "package"]
         text = f"{count_text(len(packages), 'part')}" if packages else "The code"
         if loops:
-            verb = "depends" if len(loops) == 1 else "depend"
-            return f"{text}; {count_text(len(loops), 'group')} of parts {verb} on each other in a loop."
+            return f"{text}; {count_text(len(loops), 'loop')} in which parts depend on each other."
         if findings:
             return f"{text}; {count_text(len(findings), 'structure issue')}."
         return f"{text}, with no loops between them." if packages else "No structure problems found."
