@@ -113,6 +113,20 @@ def test_vendor_inventory_from_imports_dependencies_and_config(git_repo, tmp_pat
     json.dumps(result.sections["vendors"])
 
 
+def test_hosting_platforms_and_an_smtp_server_are_outside_services(git_repo, tmp_path):
+    git_repo.commit({
+        "app.py": "x = 1\n",
+        "uv.lock": 'version = 1\n[[package]]\nname = "fastapi-cloud-cli"\nversion = "0.3.0"\nsource = { registry = "https://pypi.org/simple" }\n',
+        "fly.toml": 'app = "shop"\nprimary_region = "ams"\n',
+        "compose.yml": "services:\n  backend:\n    environment:\n      - SMTP_HOST=${SMTP_HOST}\n",
+        "docs/hosting.md": "render.yaml would go here\n",
+    })
+    vendors = {v["name"]: v for v in findings(git_repo, tmp_path).sections["vendors"]}
+    assert {"FastAPI Cloud", "Fly.io", "An e-mail server (SMTP)"} <= set(vendors)
+    assert vendors["Fly.io"]["evidence"] == ["fly.toml"] and vendors["An e-mail server (SMTP)"]["category"] == "email"
+    assert "Render" not in vendors
+
+
 def test_vendors_prefer_the_dependencies_section(git_repo, tmp_path, monkeypatch):
     from archreview.analyzers import readiness
 
