@@ -73,6 +73,14 @@ DEFAULT_TESTS = (
     "**/*_test.py",
     "**/*_tests.py",
     "**/conftest.py",
+    # JavaScript and TypeScript test conventions (Jest, Vitest, Mocha, Playwright, Cypress)
+    "**/__tests__/",
+    "**/*.spec.[jt]s",
+    "**/*.spec.[jt]sx",
+    "**/*.test.[jt]s",
+    "**/*.test.[jt]sx",
+    "**/e2e/",
+    "**/cypress/",
 )
 
 DEFAULT_MAX_FILE_SIZE = 1_048_576

@@ -140,6 +140,16 @@ def test_test_files_lower_provider_keys_and_skip_generic_rules(git_repo):
     assert reported == {("secrets.stripe-live-key", "critical"), ("secrets.secret-assignment", "high")}
 
 
+def test_javascript_test_files_are_test_files(git_repo):
+    # a Jest spec's fake token, and the same line in product code
+    line = f"const newToken = '{F.password()}'\n"
+    git_repo.commit(
+        {"src-ui/app/profile.component.spec.ts": line, "src-ui/e2e/login.ts": line, "src-ui/app/profile.component.ts": line},
+        date="2025-01-10",
+    )
+    assert [f.path for f in secrets_of(scan(git_repo.path))] == ["src-ui/app/profile.component.ts"]
+
+
 def test_lockfiles_binaries_and_allowed_paths_are_not_read(git_repo):
     token = F.github_token()
     git_repo.commit(

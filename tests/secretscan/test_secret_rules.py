@@ -130,6 +130,9 @@ NEGATIVES = [
     ("camelCase name denylist", "code", 'TokenAuthProvider.displayName = "TokenAuthProvider";\n'),
     ("dotted class path", "code", "ACCOUNT_FORMS = {'reset_password_from_key': 'accounts.forms.SetPasswordForm'}\n"),
     ("PascalCase value", "code", 'tokenComponent = "TokenVerifyProvider"\n'),
+    ("angular binding to a call", "code", '<pdf-viewer [src]="pdfSource()" [password]="pdfPassword()"></pdf-viewer>\n'),
+    ("value that says it is not a secret", "config", "[pytest]\nenv =\n  PAPERLESS_PASSPHRASE=THISISNOTASECRET\n"),
+    ("call with arguments", "code", 'const apiToken = "readToken(user.id)";\n'),
 ]
 
 

@@ -70,7 +70,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "2"  # 2: punctuation-only values are placeholders
+    version = "3"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests
     python_only = False
 
     def __init__(self) -> None:

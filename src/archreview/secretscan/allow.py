@@ -23,6 +23,9 @@ _IDENTIFIER = re.compile(
     r"^(?:[a-z][a-z_.\-]*|[A-Z][A-Z0-9_]*_[A-Z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
     r"|(?:[a-z_][a-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*)$"
 )
+# code that computes the value: pdfPassword(), this.auth.token(), getSecret(name)
+# (an Angular or Vue binding such as [password]="pdfPassword()" holds code)
+_CALL = re.compile(r"^(?:this\.)?[a-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*\([A-Za-z0-9_$.,]*\)$")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -81,7 +84,7 @@ def _squash(text: str) -> str:
 def rejected_by_filters(rule: Rule, text: str, name: str, groups: dict[str, str]) -> bool:
     """The per-rule filters named in the pack (``filters = [...]``)."""
     filters = rule.filters
-    if "identifier" in filters and _IDENTIFIER.match(text):
+    if "identifier" in filters and (_IDENTIFIER.match(text) or _CALL.match(text)):
         return True
     if "path" in filters and _PATH_LIKE.search(text):
         return True
