@@ -152,6 +152,39 @@ def test_monitoring_partial_from_dependency_only(git_repo, tmp_path):
     assert status(git_repo, tmp_path)["monitoring_metrics"] == "partial"
 
 
+UV_LOCK_WITH_FLOWER = """\
+version = 1
+revision = 3
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "flower" }]
+
+[[package]]
+name = "flower"
+version = "2.0.1"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "prometheus-client" }]
+
+[[package]]
+name = "prometheus-client"
+version = "0.24.1"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+
+def test_monitoring_package_a_library_brings_along_is_not_monitoring(git_repo, tmp_path):
+    pyproject = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["flower~=2.0"]\n'
+    git_repo.commit({**APP, "pyproject.toml": pyproject, "uv.lock": UV_LOCK_WITH_FLOWER})
+    assert status(git_repo, tmp_path)["monitoring_metrics"] == "absent"  # only the lockfile names prometheus-client
+    git_repo.commit({"pyproject.toml": pyproject.replace('"flower~=2.0"', '"flower~=2.0", "prometheus-client>=0.20"')})
+    item = readiness(scan(git_repo, tmp_path))["monitoring_metrics"]
+    assert item["status"] == "partial" and item["evidence"] == ["pyproject.toml"]
+    assert item["why"] == "A metrics or APM package is a dependency: prometheus-client in pyproject.toml."
+
+
 def test_monitoring_vendor_in_test_fixture_or_vendored_html_is_not_monitoring(git_repo, tmp_path):
     git_repo.commit({
         **APP,
@@ -329,6 +362,23 @@ def test_ci_evidence_is_the_workflow_that_runs_the_checks_quoted_from_its_own_li
     item = readiness(scan(git_repo, tmp_path))["ci"]
     assert item["evidence"][0] == ".github/workflows/test-backend.yml"
     assert item["why"].startswith("A GitHub Actions workflow runs the tests or checks")
+
+
+def test_ci_quote_is_the_test_runner_not_a_file_named_test(git_repo, tmp_path):
+    workflow = (
+        "name: Backend\non:\n  push:\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |\n          docker compose --file docker-compose.ci-test.yml pull --quiet\n"
+        "      - run: uv sync\n"
+        "      - run: |\n          cd src\n          uv run pytest --cov\n"
+    )
+    git_repo.commit({**APP, ".github/workflows/ci-backend.yml": workflow})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert item["quote"] == "uv run pytest --cov"
+    assert item["why"].endswith("ci-backend.yml line 13.")
+    # with no test runner, a command named test is enough
+    git_repo.commit({".github/workflows/ci-backend.yml": workflow.replace("uv run pytest --cov", "./run test")})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert item["status"] == "present" and item["quote"] == "./run test"
 
 
 def test_health_evidence_prefers_the_applications_endpoint_to_a_database_healthcheck(git_repo, tmp_path):

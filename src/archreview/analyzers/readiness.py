@@ -42,7 +42,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "3"
+    version = "4"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -139,8 +139,17 @@ def dependency_names(context: RepoContext, per_file, kinds) -> dict[str, list[st
     when it ran, else from the manifests the ``rules`` analyzer read."""
     names: dict[str, list[str]] = {}
     deps = context.sections.get("dependencies")
+    # what the project asks for, not what its libraries bring along: a lockfile
+    # also lists every library's own dependencies (prometheus-client under a
+    # task queue's dashboard is no sign of monitoring), so when a manifest
+    # declares the dependencies, the lockfiles' entries do not count
+    files = context.sections.get("dependency_files")
+    locks = {f.get("path") for f in files if isinstance(f, dict) and f.get("lock")} if isinstance(files, list) else set()
+    declared = isinstance(files, list) and any(isinstance(f, dict) and not f.get("lock") and f.get("count") for f in files)
     if isinstance(deps, list) and deps:
         for dep in deps:
+            if declared and isinstance(dep, dict) and dep.get("source_file") in locks:
+                continue
             if isinstance(dep, dict) and dep.get("name"):
                 name = normalise_name(str(dep["name"]))
                 names.setdefault(name, []).append(str(dep.get("source_file") or ""))
@@ -182,7 +191,7 @@ def decide(packs: Packs, evidence: dict[str, list[Evidence]]) -> dict[str, tuple
                     if statuses.get(other, ("absent",))[0] == "present":
                         status = "present"
             if rid == "tests" and status == "partial":
-                deciding = [e for e in deciding if e.rule == "tests.suite"]
+                deciding = [e for e in deciding if e.rule.startswith("tests.suite")]
             statuses[rid] = (status, deciding)
     return statuses
 
@@ -217,6 +226,7 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
     # the quote is the line the "why" cites, never a line of another file
     quote = ranked[0].quote if ranked and ranked[0].line else ""
     meanings = {r.id: r.meaning for r in packs.rules}
+    dependency_rules = {r.id for r in packs.rules if r.dependencies}
     if status == "absent":
         looked = [r.meaning for r in packs.rules if r.target == spec.id and r.meaning][:3]
         why = "Not found" + (f" (none of these: {'; '.join(looked)})" if looked else "") + "."
@@ -228,7 +238,14 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
         meaning = meanings.get(first.rule, "") if first else ""
         why = _sentence_start(meaning) if meaning else spec.title
         if first is not None and first.path:
-            why += f": {first.path}" + (f" line {first.line}" if first.line else "")
+            if first.line:
+                why += f": {first.path} line {first.line}"
+            elif first.quote and first.rule in dependency_rules:
+                why += f": {first.quote} in {first.path}"
+            elif first.quote:
+                why += f": {first.path} ({first.quote})"
+            else:
+                why += f": {first.path}"
         if spec.id == "tests" and status == "partial":
             why += "; no CI job runs them"
         why += "."
