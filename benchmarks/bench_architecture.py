@@ -21,13 +21,13 @@ import argparse
 import os
 import platform
 import re
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import processtree  # noqa: E402  (benchmarks/processtree.py)
 
 DEFAULT_REV = "43fe81f9e833"
 TARGET = 0.10
@@ -46,11 +46,7 @@ main()
 def run_once(with_view: bool, repo: str, rev: str, output: str) -> dict[str, float]:
     args = ["scan", repo, "--rev", rev, "--no-cache", "--profile", "--format", "json", "-o", output]
     command = [sys.executable, "-m", "archreview", *args] if with_view else [sys.executable, "-c", WITHOUT, *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, cpu, done = processtree.run(command, check=False)
     if done.returncode != 0:
         raise SystemExit(f"scan failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     profile = done.stderr
@@ -58,7 +54,7 @@ def run_once(with_view: bool, repo: str, rev: str, output: str) -> dict[str, flo
     repo_phase = re.search(r"^\s+repository analyzers\s+([\d.]+)", profile, re.MULTILINE)
     return {
         "wall": wall,
-        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "cpu": cpu,
         "imports_stage_cpu": float(imports_cpu.group(1)) if imports_cpu else 0.0,
         "repository_analyzers_wall": float(repo_phase.group(1)) if repo_phase else 0.0,
     }

@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,21 +37,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-def cpu_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import processtree  # noqa: E402  (benchmarks/processtree.py)
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None, timeout: float | None = None):
-    """(wall s, cpu s, completed process or None on timeout)."""
-    cpu0, wall0 = cpu_children(), time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return time.perf_counter() - wall0, cpu_children() - cpu0, None
-    return time.perf_counter() - wall0, cpu_children() - cpu0, proc
+    """(wall s, CPU s of the whole process tree, completed process or None on timeout)."""
+    return processtree.run(cmd, env=env, cwd=cwd, timeout=timeout)
 
 
 def archreview(*args: str, cache: Path) -> list[str]:
@@ -93,13 +84,13 @@ def activity_pass(repo: str) -> tuple[float, float, int, int]:
     from archreview.gitrepo import GitRepo
 
     handle = GitRepo(repo)
-    cpu0 = cpu_children() + time.process_time()
+    cpu0 = processtree.cpu_children() + time.process_time()
     wall0 = time.perf_counter()
     commits = gitlog.list_commits(handle, "HEAD")
     stats = gitlog.LogStats()
     gitlog.file_changes(handle, commits, None, jobs=available_cpus(), stats=stats)
     wall = time.perf_counter() - wall0
-    cpu = cpu_children() + time.process_time() - cpu0
+    cpu = processtree.cpu_children() + time.process_time() - cpu0
     handle.close()
     return wall, cpu, len(commits), stats.missing_blob_commits
 
@@ -145,6 +136,7 @@ def main() -> int:
     print(f"  commit       {head} ({head_date}), {commits} commits")
     print(f"  backfill     {args.months} months up to {until}")
     print(f"  cores        {len(os.sched_getaffinity(0))}; load average at start {os.getloadavg()[0]:.1f}")
+    print(f"  CPU figures  {'whole process tree' if processtree.EXACT else 'waited-for processes only (workers may be left out)'}")
     print(f"  python       {platform.python_version()}; {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}")
     work = Path(tempfile.mkdtemp(prefix="archreview-bench-"))
     try:
