@@ -119,3 +119,41 @@ def _scan_rev(git_repo, rev, extra):
     finally:
         engine.close()
 
+
+
+def test_scans_of_several_revisions_decode_each_cached_output_once(git_repo, tmp_path, monkeypatch):
+    """With one OUTPUT_MEMO dict, an output read from the cache for one
+    revision is not read again for the next, and each result is the one a
+    scan without the memo gives."""
+    from archreview.cache import Cache
+    from archreview.engine import OUTPUT_MEMO
+
+    corpus_repo(git_repo)
+    first = git_repo.head()
+    git_repo.commit({"shop/extra.py": "import os\n\n\ndef go():\n    return os.system('ls')\n"}, date="2025-02-10")
+    cache = tmp_path / "cache"
+    plain = {rev: _scan_cached(git_repo, rev, cache, {}) for rev in (git_repo.head(), first)}  # fills the cache
+    read: list[str] = []
+    original = Cache.get_many
+
+    def counting(self, analyzer, version, config, blobs):
+        blobs = list(blobs)
+        read.extend(f"{analyzer}:{config}:{blob}" for blob in blobs)
+        return original(self, analyzer, version, config, blobs)
+
+    monkeypatch.setattr(Cache, "get_many", counting)
+    memo: dict = {}
+    shared = {rev: _scan_cached(git_repo, rev, cache, {OUTPUT_MEMO: memo}) for rev in (git_repo.head(), first)}
+    assert read and len(read) == len(set(read))  # the older revision read only what the newer one lacked
+    assert len(memo) == len(read)
+    for rev, result in shared.items():
+        assert result.to_dict()["findings"] == plain[rev].to_dict()["findings"]
+        assert [f.to_dict() for f in result.files] == [f.to_dict() for f in plain[rev].files]
+
+
+def _scan_cached(git_repo, rev, cache, extra):
+    engine = Engine(parse_config({}, "defaults"), ScanOptions(cache_dir=cache, offline=True, extra=extra))
+    try:
+        return engine.scan(open_snapshot(git_repo.path, rev=rev))[0]
+    finally:
+        engine.close()

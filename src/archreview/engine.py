@@ -40,6 +40,11 @@ from .worker import FileProcessor, Task, TaskResult
 #: not, role, which analyzers want the file, their cache variants - the same
 #: paths come back every month, and matching them costs more than a lookup
 PATH_ANSWERS = "path_answers"
+#: ScanOptions.extra key for a dict in which a caller scanning several
+#: revisions in a row (backfill) keeps the per-file outputs already decoded or
+#: read from the cache, keyed like it: (analyzer, version, configuration key,
+#: blob); each is decoded once and shared, read only, by the scans.
+OUTPUT_MEMO = "output_memo"
 IN_PROCESS_MAX_FILES = 8
 IN_PROCESS_MAX_BYTES = 256 * 1024
 TOP_FUNCTIONS = 50
@@ -83,6 +88,8 @@ class Engine:
         answers = self.options.extra.get(PATH_ANSWERS)
         # answers from another configuration are never looked at: keyed by it
         self._answers: dict = answers.setdefault(stable_hash([config.selection_key(), self.config_hashes]), {}) if isinstance(answers, dict) else {}
+        memo = self.options.extra.get(OUTPUT_MEMO)
+        self._memo: dict | None = memo if isinstance(memo, dict) else None
         self.cache: Cache | None = None
         self._cache_keys: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
@@ -130,7 +137,7 @@ class Engine:
             if self.cache is None:
                 continue
             for key, refs in groups.items():
-                hits = self.cache.get_many(analyzer.name, analyzer.version, key, [r.blob for r in refs])
+                hits = self._cached(analyzer.name, analyzer.version, key, [r.blob for r in refs])
                 for ref in refs:
                     if ref.blob in hits:
                         outputs[ref.path][analyzer.name] = hits[ref.blob]
@@ -278,7 +285,7 @@ class Engine:
         versions = {a.name: a.version for a in self.file_analyzers}
         hits: set[tuple[str, str, str]] = set()
         for (name, key), blobs in wanted_blobs.items():
-            found = self.cache.get_many(name, versions[name], key, sorted(blobs))
+            found = self._cached(name, versions[name], key, sorted(blobs))
             hits.update((name, key, blob) for blob in found)
         stats.cache_hits = len(hits)
         tasks = []
@@ -412,6 +419,24 @@ class Engine:
                 if output is None or "error" in output or key is None:
                     continue
                 self.cache.put(analyzer.name, analyzer.version, key, result.blob, output)
+
+    def _cached(self, analyzer: str, version: str, key: str, blobs: list[str]) -> dict[str, Any]:
+        """The cache's outputs of ``analyzer`` for ``blobs``, from the memo
+        (OUTPUT_MEMO) where an earlier scan of the same run decoded them."""
+        if self._memo is None:
+            return self.cache.get_many(analyzer, version, key, blobs)
+        hits = {}
+        for blob in blobs:
+            output = self._memo.get((analyzer, version, key, blob))
+            if output is not None:
+                hits[blob] = output
+        rest = [blob for blob in blobs if blob not in hits]
+        if rest:
+            found = self.cache.get_many(analyzer, version, key, rest)
+            for blob, output in found.items():
+                self._memo[(analyzer, version, key, blob)] = output
+            hits.update(found)
+        return hits
 
     def _assemble(self, snapshot, candidates, outputs, file_skips, file_excludes, coverage: Coverage) -> ScanResult:
         files: list[FileMetrics] = []

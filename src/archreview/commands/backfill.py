@@ -127,7 +127,7 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
     from ..analyzers.activity.gitlog import Memo
     from ..analyzers.secrets_history import MEMO_OPTION as SECRETS_MEMO_OPTION
     from ..analyzers.secrets_history import HistoryMemo
-    from ..engine import PATH_ANSWERS, Engine, ScanOptions
+    from ..engine import OUTPUT_MEMO, PATH_ANSWERS, Engine, ScanOptions
     from ..scan import config_for, run_scan
     from ..snapshot import open_snapshot
 
@@ -137,7 +137,7 @@ def _scan_commits(path: str, commits: list[str], settings: dict, echo) -> dict[s
     config = config_for(snapshots[0], settings.get("config_path"))
     memo = Memo()
     secrets_memo = HistoryMemo()
-    memos = {MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo, PATH_ANSWERS: {}}
+    memos = {MEMO_OPTION: memo, SECRETS_MEMO_OPTION: secrets_memo, PATH_ANSWERS: {}, OUTPUT_MEMO: {}}
     if settings.get("use_cache", True) and len(commits) > 1:
         options = ScanOptions(
             jobs=settings.get("jobs", 0),
