@@ -69,6 +69,18 @@ def test_a_new_commit_a_changed_setting_or_no_cache_scans_again(git_repo, tmp_pa
     assert len(engine_runs) == 5  # the same setting again
 
 
+def test_a_new_tag_scans_again(git_repo, tmp_path, engine_runs):
+    # whether releases are signed is read from the tags, which a commit id does not fix
+    git_repo.commit({"app.py": CODE}, date="2025-01-10")
+    cache = tmp_path / "cache"
+    scan(git_repo.path, cache)
+    git_repo.git("tag", "-a", "v1.0", "-m", "release")
+    tagged, _ = scan(git_repo.path, cache)
+    assert len(engine_runs) == 2 and "practices.unsigned-tags" in {f.rule for f in tagged.findings}
+    scan(git_repo.path, cache)
+    assert len(engine_runs) == 2
+
+
 def test_the_work_tree_and_a_repository_pack_edited_in_it_are_never_taken_from_the_memo(git_repo, tmp_path, engine_runs):
     pack = "# the team's own rules\n"
     git_repo.commit({"app.py": CODE, "ops/checks.toml": pack, "pyproject.toml": '[tool.archreview]\nrule_packs = ["ops/checks.toml"]\n'}, date="2025-01-10")

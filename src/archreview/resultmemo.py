@@ -10,8 +10,9 @@ The key holds everything a result depends on besides the revision itself
 * the configuration (every setting, and the text of the repository's own
   ``rule_packs`` as the scan reads them);
 * where the repository is (the name in the report), the revision as it was
-  named (``--rev``), the path prefix and the ``.mailmap`` of the work tree
-  (git reads it from there);
+  named (``--rev``), the path prefix, the ``.mailmap`` of the work tree
+  (git reads it from there) and the newest tags (whether releases are
+  signed is read from them);
 * the dependency audit's data: ``--offline``, the advisory database's path
   and fingerprint; when the network is used, the UTC date and the ``PIP_*``
   environment (the package index answers are kept for a day as well).
@@ -85,6 +86,7 @@ def memo_key(snapshot: Snapshot, config: Config, options) -> str | None:
             "root": str(Path(snapshot.root).resolve()),
             "prefix": snapshot.prefix,
             "mailmap": _file_hash(work_mailmap) if work_mailmap is not None else None,
+            "tags": _newest_tags(snapshot.root),
             "config": _config_document(config),
             "rule_packs": [(p, stable_hash(read(p)) if read is not None and isinstance(p, str) else None) for p in packs],
             "offline": options.offline,
@@ -93,6 +95,20 @@ def memo_key(snapshot: Snapshot, config: Config, options) -> str | None:
             "network": network,
         }
     )
+
+
+def _newest_tags(root: str) -> str | None:
+    """The tags the release-signing check reads (the newest 30), as one hash."""
+    from .gitrepo import safe_git_env
+
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, "for-each-ref", "--sort=-creatordate", "--count=30", "--format=%(objectname)", "refs/tags"],
+            capture_output=True, env=safe_git_env(), timeout=30, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return hashlib.sha256(proc.stdout).hexdigest() if proc.returncode == 0 else None
 
 
 def object_count(root: str) -> str | None:

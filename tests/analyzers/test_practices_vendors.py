@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -188,3 +189,20 @@ def test_redact_keeps_references_and_code():
     assert redact("password=self.password") == "password=self.password"
     assert redact('client = Client(api_key=load_key("hunter2-xyz"))') == 'client = Client(api_key=load_key("****"))'
     assert redact("PASSWORD=hunter2") == "PASSWORD=****"
+
+
+def test_a_release_whose_commit_is_signed_is_not_reported_as_unsigned(git_repo, tmp_path):
+    git_repo.commit({"app.py": "x = 1\n"})
+    head = git_repo.head()
+    raw = git_repo.git("cat-file", "commit", head)
+    header, message = raw.split("\n\n", 1)
+    # a signature header as git writes it (read, never verified)
+    signature = "gpgsig -----BEGIN SSH SIGNATURE-----\n U1NIU0lHAAAAAQ==\n -----END SSH SIGNATURE-----"
+    signed = subprocess.run(
+        ["git", "-C", str(git_repo.path), "hash-object", "-t", "commit", "-w", "--stdin"],
+        input=f"{header}\n{signature}\n\n{message}", capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    git_repo.git("tag", "-a", "v1.0", "-m", "release", head)
+    assert "practices.unsigned-tags" in {f.rule for f in findings(git_repo, tmp_path).findings}
+    git_repo.git("tag", "-a", "v1.1", "-m", "release", signed)
+    assert "practices.unsigned-tags" not in {f.rule for f in findings(git_repo, tmp_path).findings}

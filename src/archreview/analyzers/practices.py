@@ -146,15 +146,35 @@ def binary_findings(packs, paths: list[str]) -> tuple[list[Finding], list[str]]:
     return findings, notes
 
 
+def _signed_commits(root: str, objects: list[str]) -> bool:
+    """Whether any of the tagged ``objects`` is a commit that carries a
+    signature (a ``gpgsig`` header; read, never verified: no gpg is run)."""
+    ids = [o for o in objects if o]
+    if not ids:
+        return False
+    try:
+        out = subprocess.run(
+            ["git", "-C", root, "log", "--no-walk=unsorted", "--stdin", "--no-show-signature", "--format=raw"],
+            input=("\n".join(ids) + "\n").encode("ascii"), capture_output=True, timeout=30, check=True, env=safe_git_env(),
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return False
+    # headers come before the first blank line of each commit; the message is indented
+    return any(line.startswith(("gpgsig ", "gpgsig-sha256 ")) for line in out.splitlines())
+
+
 def tag_findings(packs, snapshot) -> list[Finding]:
     """Signed tags, where the repository's tags are visible (not for plain
-    folders; a shallow clone usually has none)."""
+    folders; a shallow clone usually has none). A release whose tag is not
+    signed but whose commit is (a maintainer's GPG or SSH key, or GitHub's
+    key for a merge made on GitHub) can still be checked: not reported."""
     if snapshot.kind == "directory":
         return []
     try:
         out = subprocess.run(
             ["git", "-C", snapshot.root, "for-each-ref", "--sort=-creatordate", "--count=30",
-             "--format=%(refname:short)%00%(objecttype)%00%(contents:signature)%00%(*objecttype)%1e", "refs/tags"],
+             "--format=%(refname:short)%00%(objecttype)%00%(contents:signature)%00%(*objecttype)%00%(objectname)%00%(*objectname)%1e",
+             "refs/tags"],
             capture_output=True, timeout=30, check=True, env=safe_git_env(),
         ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
@@ -163,7 +183,7 @@ def tag_findings(packs, snapshot) -> list[Finding]:
     if not tags:
         return []
     signed = [t for t in tags if len(t) > 2 and ("BEGIN PGP SIGNATURE" in t[2] or "BEGIN SSH SIGNATURE" in t[2])]
-    if signed:
+    if signed or _signed_commits(snapshot.root, [t[5] or t[4] for t in tags if len(t) > 5]):
         return []
     return [
         _finding(
