@@ -36,6 +36,10 @@ evidence. Matchers:
                    in the 12 months before the scanned revision (an update
                    bot enabled in the hosting settings leaves no file).
 
+``framework`` (a dependency name, e.g. ``django``) says the rule is about
+that framework: an absent item's "none of these" list names the rule only
+when the project depends on it.
+
 Rule ids are unique across packs; a user pack may replace a shipped rule by
 using its id.
 """
@@ -82,6 +86,7 @@ RULE_KEYS = {
     "readiness",
     "strength",
     "meaning",
+    "framework",
     "paths",
     "exclude_paths",
     "where",
@@ -213,6 +218,7 @@ class Rule:
     category: str = ""
     via: str = ""
     pack: str = ""
+    framework: str = ""  # a dependency name: the rule is about that framework
 
     # ------------------------------------------------------------------
     @property
@@ -376,6 +382,7 @@ def _parse_rule(table: dict[str, Any], source: str) -> Rule:
         target=target,
         strength=strength,
         meaning=str(table.get("meaning", "")),
+        framework=canonicalize_name(str(table.get("framework", ""))) if table.get("framework") else "",
         comments=bool(table.get("comments", False)),
         assign_value=assign_value,
         pins=pins,

@@ -501,3 +501,11 @@ def test_an_absent_item_says_none_of_the_signs_was_found(git_repo, tmp_path):
     git_repo.commit(APP, date="2025-01-10")
     why = readiness(scan(git_repo, tmp_path))["backups"]["why"]
     assert why.startswith("Not found (none of these: the infrastructure code keeps automatic database backups; ")
+
+
+def test_an_absent_item_names_framework_signs_only_for_a_project_on_that_framework(git_repo, tmp_path):
+    git_repo.commit({**APP, "requirements.txt": "fastapi==0.115.0\n"})
+    why = readiness(scan(git_repo, tmp_path))["error_tracking"]["why"]
+    assert why.startswith("Not found (none of these: ") and "Django" not in why
+    git_repo.commit({"requirements.txt": "fastapi==0.115.0\ndjango==5.1\n"})
+    assert "an error tracker is configured in the Django settings" in readiness(scan(git_repo, tmp_path))["error_tracking"]["why"]

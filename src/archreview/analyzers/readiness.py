@@ -42,21 +42,22 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "4"
+    version = "5"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
         paths = self._paths(context)
         kinds = {p: path_kind(p, context.selector.role(p)) for p in paths}
         per_file = context.file_results.get("rules", {})
-        evidence = self._evidence(packs, paths, kinds, per_file, context)
+        names = dependency_names(context, per_file, kinds)
+        evidence = self._evidence(packs, paths, kinds, per_file, context, names)
         statuses = decide(packs, evidence)
         output = RepoOutput()
         deployable = statuses.get("_deployable", ("absent", []))[0] == "present"
         section = []
         for spec in sorted(packs.readiness.values(), key=lambda s: (s.order or 999, s.id)):
             status, deciding = statuses[spec.id]
-            item = describe(spec, status, deciding, packs, statuses)
+            item = describe(spec, status, deciding, packs, statuses, set(names))
             section.append(item)
             if status != "present" and (spec.applies_to == "any" or deployable):
                 output.findings.append(readiness_finding(spec, status, item))
@@ -80,7 +81,7 @@ class ReadinessAnalyzer(RepoAnalyzer):
                 out.append(ref.path)
         return out
 
-    def _evidence(self, packs: Packs, paths, kinds, per_file, context) -> dict[str, list[Evidence]]:
+    def _evidence(self, packs: Packs, paths, kinds, per_file, context, names) -> dict[str, list[Evidence]]:
         found: dict[str, list[Evidence]] = {}
         rules = packs.all_rules()
         by_id = {r.id: r for r in rules}
@@ -126,7 +127,7 @@ class ReadinessAnalyzer(RepoAnalyzer):
                         found[other.id] = [e for e in found[other.id] if e.path not in partly]
                         if not found[other.id]:
                             del found[other.id]
-        for name, sources in dependency_names(context, per_file, kinds).items():
+        for name, sources in names.items():
             for rule in rules:
                 if name in rule.dependencies:
                     for source in sources[:MAX_EVIDENCE]:
@@ -215,9 +216,12 @@ def _ranked(evidence: list[Evidence], packs: Packs) -> list[Evidence]:
     )
 
 
-def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: Packs, statuses=None) -> dict[str, Any]:
+def describe(
+    spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: Packs, statuses=None, frameworks=None
+) -> dict[str, Any]:
     """One readiness item of the section; ``statuses`` (every item's
-    ``(status, evidence)``) for the asides of an absent item."""
+    ``(status, evidence)``) for the asides of an absent item, ``frameworks``
+    (the project's dependency names) for the signs it names."""
     ranked = _ranked(deciding, packs)
     paths: list[str] = []
     for item in ranked:
@@ -228,7 +232,10 @@ def describe(spec: ReadinessSpec, status: str, deciding: list[Evidence], packs: 
     meanings = {r.id: r.meaning for r in packs.rules}
     dependency_rules = {r.id for r in packs.rules if r.dependencies}
     if status == "absent":
-        looked = [r.meaning for r in packs.rules if r.target == spec.id and r.meaning][:3]
+        looked = [
+            r.meaning for r in packs.rules
+            if r.target == spec.id and r.meaning and (not r.framework or r.framework in (frameworks or ()))
+        ][:3]
         why = "Not found" + (f" (none of these: {'; '.join(looked)})" if looked else "") + "."
         for other, aside in spec.absent_aside.items():
             if (statuses or {}).get(other, ("absent", []))[0] == "present":
