@@ -372,6 +372,7 @@ def test_javascript_and_other_languages_dependency_files_are_named_as_not_checke
             "app.py": "import django\n",
             "frontend/package.json": '{"dependencies": {"vue": "2.6.0"}}\n',
             "frontend/yarn.lock": "vue@2.6.0:\n  version \"2.6.0\"\n",
+            "web/bun.lock": '{"lockfileVersion": 1, "packages": {}}\n',
             "frontend/node_modules/vue/package.json": '{"name": "vue"}\n',
             "tools/go.mod": "module example.com/tools\n",
             "tests/fixtures/site/package.json": "{}\n",
@@ -381,13 +382,13 @@ def test_javascript_and_other_languages_dependency_files_are_named_as_not_checke
     doc = scan(git_repo, offline=True, advisory_db=django_db)
     assert doc["dependencies_not_checked"] == [
         {"language": "Go", "files": ["tools/go.mod"]},
-        {"language": "JavaScript", "files": ["frontend/package.json", "frontend/yarn.lock"]},
+        {"language": "JavaScript", "files": ["frontend/package.json", "frontend/yarn.lock", "web/bun.lock"]},
     ]
     notes = [n for n in doc["coverage"]["notes"] if "were not checked (only Python" in n]
     assert notes == [
         "dependencies: Go libraries were not checked (only Python dependency files are read): tools/go.mod",
         "dependencies: JavaScript libraries were not checked (only Python dependency files are read): "
-        "frontend/package.json, frontend/yarn.lock",
+        "frontend/package.json, frontend/yarn.lock, web/bun.lock",
     ]
     assert [row["name"] for row in doc["dependencies"]] == ["django"]  # the Python side is still read
 

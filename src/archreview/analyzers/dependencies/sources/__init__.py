@@ -38,7 +38,7 @@ UNSUPPORTED = {
 #: dependency files of other languages: archreview checks Python dependencies
 #: only, and says so for each language it saw (file name -> language)
 OTHER_ECOSYSTEMS = {
-    **dict.fromkeys(("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb"), "JavaScript"),
+    **dict.fromkeys(("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "deno.lock"), "JavaScript"),
     **dict.fromkeys(("Gemfile", "Gemfile.lock"), "Ruby"),
     **dict.fromkeys(("go.mod", "go.sum"), "Go"),
     **dict.fromkeys(("Cargo.toml", "Cargo.lock"), "Rust"),
