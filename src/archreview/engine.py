@@ -26,6 +26,7 @@ from .cache import Cache
 from .config import Config, default_cache_dir, stable_hash
 from .errors import ArchreviewError
 from .fingerprints import assign_fingerprints
+from .languages import other_language
 from .model import SEVERITY_RANK, Coverage, FileMetrics, Finding, FunctionMetric, ScanResult, Skipped
 from .preparing import Preparing
 from .progress import Progress
@@ -217,6 +218,12 @@ class Engine:
             python = is_python_path(ref.path)
             if python:
                 coverage.python_files += 1
+            else:
+                language = self._answers.get(("language", ref.path), False)
+                if language is False:
+                    language = self._answers[("language", ref.path)] = other_language(ref.path, role)
+                if language is not None:
+                    coverage.other_code[language] = coverage.other_code.get(language, 0) + 1
             if ref.status == STATUS_SUBMODULE:
                 coverage.skipped.append(Skipped(ref.path, "git submodule: not scanned (scan it as its own repository)"))
                 continue

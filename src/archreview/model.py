@@ -97,6 +97,8 @@ class Coverage:
     excluded_by: dict[str, int] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: product code files in other languages (not analysed), per language
+    other_code: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class Coverage:
             "excluded_by": dict(sorted(self.excluded_by.items())),
             "skipped": [s.to_dict() for s in self.skipped],
             "notes": list(self.notes),
+            "other_code": dict(sorted(self.other_code.items())),
         }
 
     @classmethod
@@ -121,6 +124,7 @@ class Coverage:
             excluded_by=dict(data.get("excluded_by", {})),
             skipped=[Skipped(s["path"], s["reason"]) for s in data.get("skipped", [])],
             notes=list(data.get("notes", [])),
+            other_code={str(k): int(v) for k, v in (data.get("other_code") or {}).items()},
         )
 
 

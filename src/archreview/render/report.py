@@ -375,7 +375,31 @@ def _verdict(result, current: Evaluation, previous: Month | None, overall_trend:
     newer = _newer_python_sentence(result)
     if newer:
         sentences.append(newer)
+    other = _other_code_sentence(result)
+    if other:
+        sentences.append(other)
     return sentences
+
+
+#: product code in other languages named in the verdict from this many files,
+#: and from this share of the Python product files (below: the appendix only)
+OTHER_CODE_MIN_FILES = 20
+OTHER_CODE_MIN_SHARE = 0.1
+
+
+def _other_code_sentence(result) -> str:
+    """A frontend or service in another language is not graded: a reader who
+    sees "Code complexity: A" must know it covers the Python code only."""
+    other = result.coverage.other_code
+    total = sum(other.values())
+    product = sum(1 for f in result.files if f.role == "source")
+    if total < OTHER_CODE_MIN_FILES or total < OTHER_CODE_MIN_SHARE * product:
+        return ""
+    languages = join_words([name for name, _n in sorted(other.items(), key=lambda item: (-item[1], item[0]))])
+    return (
+        f"The grades cover the Python code only: the {languages} code beside it "
+        f"({count_text(total, 'file')}) was not reviewed."
+    )
 
 
 def _newer_python_sentence(result) -> str:
@@ -860,6 +884,9 @@ def _coverage(result: ScanResult) -> list[str]:
         f"{c.files_total:,} files in the repository, {c.python_files:,} of them Python.",
         f"{c.analyzed:,} Python files analysed ({product:,} product, {tests:,} test), {c.lines_analyzed:,} lines.",
     ]
+    if c.other_code:
+        by = ", ".join(f"{name} ({n:,})" for name, n in sorted(c.other_code.items(), key=lambda item: (-item[1], item[0])))
+        lines.append(f"Code in other languages, not analysed (files): {by}.")
     if c.excluded:
         by = ", ".join(f"{label} ({n:,})" for label, n in sorted(c.excluded_by.items()))
         lines.append(f"{count_text(c.excluded, 'file')} left out on purpose: {by}.")
