@@ -229,6 +229,22 @@ def test_sentry_dsn_in_comment_docstring_or_readme_is_not_error_tracking(git_rep
     assert "0123456789abcdef0123456789abcdef" not in json.dumps(result.to_dict())
 
 
+def test_django_error_emails_to_the_admins_are_error_tracking(git_repo, tmp_path):
+    git_repo.commit({**APP, "app/settings.py": "import os\n\nADMINS = []\n"})
+    assert status(git_repo, tmp_path)["error_tracking"] == "absent"  # nobody to e-mail
+    settings = 'import os\n\nif admins := os.getenv("ADMINS"):\n    ADMINS = admins.split(",")\n'
+    git_repo.commit({"app/settings.py": settings})
+    item = readiness(scan(git_repo, tmp_path))["error_tracking"]
+    # people are told, but nothing collects and groups the errors: partial
+    assert item["status"] == "partial" and item["evidence"] == ["app/settings.py"]
+    assert item["why"] == "Django e-mails unhandled errors to the admins (ADMINS): app/settings.py line 4."
+    logging = "LOGGING = {'handlers': {'mail': {'class': 'django.utils.log.AdminEmailHandler'}}}\n"
+    git_repo.commit({"app/settings.py": logging})
+    assert status(git_repo, tmp_path)["error_tracking"] == "partial"
+    git_repo.commit({"app/settings.py": logging + "import sentry_sdk\nsentry_sdk.init(dsn=DSN)\n"})
+    assert status(git_repo, tmp_path)["error_tracking"] == "present"
+
+
 def test_error_tracking_partial_from_dsn_in_deploy_config(git_repo, tmp_path):
     git_repo.commit({**APP, "docker-compose.yml": "services:\n  web:\n    image: app\n    environment:\n      SENTRY_DSN: ${SENTRY_DSN}\n"})
     assert status(git_repo, tmp_path)["error_tracking"] == "partial"
@@ -461,7 +477,8 @@ def test_runbooks_partial_with_an_install_section_in_the_readme(git_repo, tmp_pa
 
 def test_an_update_bot_enabled_in_the_hosting_settings_is_seen_in_the_history(git_repo, tmp_path):
     """Dependabot switched on in GitHub's settings leaves no file, only its
-    commits: one in the year before the scanned revision counts."""
+    commits: one in the year before the scanned revision counts, as partial
+    (without a configuration it proposes security fixes only)."""
     bot = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
     git_repo.commit({**APP, "requirements.txt": "django==4.2.1\n"}, date="2024-01-10")
     git_repo.commit({"requirements.txt": "django==4.2.2\n"}, date="2024-02-01", author=bot, message="Bump django")
@@ -470,9 +487,14 @@ def test_an_update_bot_enabled_in_the_hosting_settings_is_seen_in_the_history(gi
     assert item["status"] == "absent"  # the bot's last commit is more than a year old
     bump = git_repo.commit({"requirements.txt": "django==4.2.3\n"}, date="2025-06-15", author=bot, message="Bump django")
     item = readiness(scan(git_repo, tmp_path))["dependency_updates"]
-    assert item["status"] == "present"
+    assert item["status"] == "partial"
     assert item["evidence"] == [f"commit {bump[:12]} by dependabot[bot] on 2025-06-15"]
-    assert item["why"] == f"An update bot changed the project in the last 12 months: commit {bump[:12]} by dependabot[bot] on 2025-06-15."
+    assert item["why"] == (
+        "An update bot changed the project in the last 12 months (enabled in the hosting settings: security fixes only): "
+        f"commit {bump[:12]} by dependabot[bot] on 2025-06-15."
+    )
+    git_repo.commit({".github/dependabot.yml": "version: 2\nupdates: []\n"}, date="2025-06-20")
+    assert status(git_repo, tmp_path)["dependency_updates"] == "present"
 
 
 def test_user_rule_pack_from_config(git_repo, tmp_path):

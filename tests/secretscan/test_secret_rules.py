@@ -227,3 +227,13 @@ def test_a_password_url_after_thousands_of_links_is_found(detector):
     text = f"PAGES = [\n{links}]\nDATABASE_URL = \"postgres://app:{F.password()}@db.prod.internal/app\"\n"
     assert ("url-password", 6003) in found(detector, text)
     assert found(Detector(without_keyword_regex(load_pack())), text) == []
+
+
+def test_a_password_in_commented_out_code_is_one_step_less_severe(detector):
+    password, token = F.password(), F.github_token()
+    [live] = detector.scan(f'SECRET = "{password}"\n'.encode())
+    [commented] = detector.scan(f'# SECRET = "{password}"\n'.encode())
+    assert (live.severity, live.commented) == ("high", False)
+    assert (commented.severity, commented.commented) == ("medium", True)
+    [provider] = detector.scan(f'    // const t = "{token}";\n'.encode())
+    assert provider.commented and provider.severity == "critical"  # a provider's key works wherever it is written

@@ -80,12 +80,16 @@ def python_facts(tree: ast.Module, walk: bool = True, want_strings: bool = True)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
             # a non-empty dict literal (or dict(...) call) is a definition; {} or
-            # anything computed is not
+            # anything computed is not; {}, [], (), "", None, 0 are empty
             if (isinstance(value, ast.Dict) and value.keys) or (
                 isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and value.keywords
             ):
                 kind = "dict"
-            elif isinstance(value, ast.Dict) or (isinstance(value, ast.Constant) and not value.value):
+            elif (
+                isinstance(value, ast.Dict)
+                or (isinstance(value, ast.Constant) and not value.value)
+                or (isinstance(value, (ast.List, ast.Tuple, ast.Set)) and not value.elts)
+            ):
                 kind = "empty"
             else:
                 kind = "other"

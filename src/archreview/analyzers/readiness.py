@@ -42,7 +42,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "5"
+    version = "6"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)

@@ -73,7 +73,7 @@ class _Compiled:
 
 class RulesAnalyzer(FileAnalyzer):
     name = "rules"
-    version = "3"  # 3: a workflow quote is the test runner's line before any command merely named test
+    version = "4"  # 3: a workflow quote is the test runner's line first; 4: [], () and set() are empty values
     python_only = False
 
     def __init__(self) -> None:

@@ -70,7 +70,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "3"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests
+    version = "4"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines
     python_only = False
 
     def __init__(self) -> None:
@@ -144,6 +144,8 @@ def finding_for(hit: Hit, role: str) -> dict[str, Any]:
     message = describe(hit)
     if role == "test":
         message += " (in a test file)"
+    if hit.commented:
+        message += " (in a commented-out line)"
     basis = rule.id if rule.aggregate else "|".join((rule.id, hit.preview, hit.name or hit.detail))
     extra: dict[str, Any] = {"secret_rule": rule.id}
     if hit.preview:

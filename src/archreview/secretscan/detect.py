@@ -24,6 +24,8 @@ from .redact import preview as make_preview
 
 LOWER_SEVERITY = {"critical": "high", "high": "medium", "medium": "low", "low": "info", "info": "info"}
 TEST_POLICIES = ("lower", "skip", "report")
+#: a line that is a comment: #, //, --, ;, /*, *, <!--, REM
+_COMMENT_LINE = re.compile(rb"^[ \t]*(?:#|//|--|;|/\*|\*|<!--|rem\s)", re.IGNORECASE)
 BLOCK_WINDOW = 20_000
 MAX_NAMES = 10
 _NAME_BEFORE = re.compile(
@@ -44,6 +46,7 @@ class Hit:
     severity: str = ""
     count: int = 1  # aggregate rules: how many values
     names: tuple[str, ...] = ()
+    commented: bool = False  # the line is a comment (commented-out code)
     #: (start, end, label, text) of the name, scheme and host, checked by _finish_labels
     _labels: list[tuple[int, int, str, str]] = field(default_factory=list, repr=False)
 
@@ -198,13 +201,20 @@ class Detector:
                 return None
             if is_allowed(rule, secret, text, name, groups, self.pack.allow):
                 return None
+        commented = bool(_COMMENT_LINE.match(_line_at(data, start)))
+        severity = self.severity(rule, role)
+        if commented and rule.strength == "generic":
+            # commented-out code: a password next to its name is most often a
+            # tutorial's or an old default; a provider's key keeps its severity
+            severity = LOWER_SEVERITY[severity]
         hit = Hit(
             rule=rule,
             line=data.count(b"\n", 0, start) + 1,
             start=start,
             end=end,
             preview=make_preview(text, rule.preview),
-            severity=self.severity(rule, role),
+            severity=severity,
+            commented=commented,
         )
         if name_span is not None:
             hit._labels.append((*name_span, "name", name))
