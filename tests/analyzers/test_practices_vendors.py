@@ -206,3 +206,21 @@ def test_a_release_whose_commit_is_signed_is_not_reported_as_unsigned(git_repo, 
     assert "practices.unsigned-tags" in {f.rule for f in findings(git_repo, tmp_path).findings}
     git_repo.git("tag", "-a", "v1.1", "-m", "release", signed)
     assert "practices.unsigned-tags" not in {f.rule for f in findings(git_repo, tmp_path).findings}
+
+
+def test_notification_services_a_product_sends_to_are_outside_services(git_repo, tmp_path):
+    settings = (
+        "import os\n"
+        'DISCORD_CLIENT_ID = os.getenv("DISCORD_CLIENT_ID")\n'
+        'PUSHOVER_API_TOKEN = os.getenv("PUSHOVER_API_TOKEN")\n'
+        'MATRIX_ACCESS_TOKEN = os.getenv("MATRIX_ACCESS_TOKEN")\n'
+        'PD_ENABLED = os.getenv("PD_ENABLED")\n'  # not PagerDuty's own name: not listed
+    )
+    git_repo.commit({"hc/settings.py": settings, "requirements.txt": "apprise==1.9.0\n"})
+    vendors = {v["name"]: v["category"] for v in findings(git_repo, tmp_path).sections["vendors"]}
+    assert vendors == {
+        "Discord": "messaging",
+        "Pushover": "messaging",
+        "Matrix": "messaging",
+        "Apprise (many notification services)": "messaging",
+    }
