@@ -134,3 +134,25 @@ def test_activity_and_pipeline_findings_get_plain_titles_not_rule_ids():
         assert rule not in action.title and "found by the" not in action.title, action.title
         assert action.why == "The plain text of the finding."
     assert actions["activity.knowledge-loss"].title == "Find a new owner for 1 file whose main authors have left"
+
+
+def test_two_tests_on_one_line_are_one_place_to_fix():
+    from archreview.fingerprints import assign_fingerprints
+    from archreview.model import Coverage, Finding, ScanResult
+
+    def html(rule, path, line):
+        return Finding.from_dict({
+            "rule": rule, "area": "security", "severity": "medium", "path": path, "line": line,
+            "message": f"{rule.split('.')[1]} mark_safe", "plain": "", "effort_minutes": 15,
+        })
+
+    findings = [
+        html("security.B308", "app/tags.py", 81), html("security.B703", "app/tags.py", 81),  # one mark_safe call
+        html("security.B308", "app/tags.py", 102),
+    ]
+    assign_fingerprints(findings)
+    [action] = actions_of(ScanResult(
+        revision="r", scanned_at="2025-01-10T00:00:00+00:00", repository={}, coverage=Coverage(), findings=findings
+    ))
+    assert action.title == "Check 2 places that mark text as safe HTML"
+    assert action.minutes == 30 and len(action.fingerprints) == 3  # each finding is followed up

@@ -77,8 +77,17 @@ def group_key(finding: Finding, hotspots: set[str]) -> str:
     return rule
 
 
+def _places(key: str, members: list[Finding]) -> int:
+    """How many things there are to fix: findings, except that two of
+    bandit's tests flagging the same line (B308 and B703 on one mark_safe
+    call) are one place to change."""
+    if key.startswith("security."):
+        return len({(f.path, f.line) for f in members})
+    return len(members)
+
+
 def _text(key: str, members: list[Finding], total: int) -> tuple[str, str, str]:
-    n = len(members)
+    n = _places(key, members)
     if key.startswith("readiness.") and key.split(".", 1)[1] in READINESS_ACTIONS:
         title, why, done = READINESS_ACTIONS[key.split(".", 1)[1]]
     elif key in ACTION_TEXT:
@@ -130,8 +139,13 @@ def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> li
     for key, members in groups.items():
         members.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -effort_of(f), f.path, f.line))
         covered = members[:MAX_PER_ACTION]
-        title, why, done = _text(key, covered, len(members))
+        title, why, done = _text(key, covered, _places(key, members))
         worst = covered[0]
+        # one effort per place: the second test on the same line adds no work
+        effort: dict[tuple[str, int] | str, int] = {}
+        for f in covered:
+            spot = (f.path, f.line) if key.startswith("security.") else f.fingerprint
+            effort[spot] = max(effort.get(spot, 0), effort_of(f))
         actions.append(
             Action(
                 key=key,
@@ -140,7 +154,7 @@ def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> li
                 title=title,
                 why=why,
                 done_when=done,
-                minutes=sum(effort_of(f) for f in covered),
+                minutes=sum(effort.values()),
                 fingerprints=[f.fingerprint for f in covered],
                 total=len(members),
                 rules=sorted({f.rule for f in covered}),
