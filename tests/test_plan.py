@@ -156,3 +156,13 @@ def test_two_tests_on_one_line_are_one_place_to_fix():
     ))
     assert action.title == "Check 2 places that mark text as safe HTML"
     assert action.minutes == 30 and len(action.fingerprints) == 3  # each finding is followed up
+
+
+def test_file_names_shared_by_several_folders_are_told_apart():
+    from archreview.wording import short_name
+
+    paths = ["hc/api/models.py", "hc/front/models.py", "hc/front/views.py", "hc/api/views.py", "hc/settings.py", "hc/front/tests/test_views.py"]
+    assert [short_name(p, paths) for p in paths] == [
+        "api/models.py", "front/models.py", "front/views.py", "api/views.py", "settings.py", "test_views.py",
+    ]
+    assert short_name("views.py", ["views.py", "app/views.py"]) == "views.py"  # the whole path is all there is

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .model import SEVERITY_RANK, Finding, ScanResult, severity_at_least
-from .wording import ACTION_TEXT, GENERIC_ACTION, READINESS_ACTIONS, SECURITY_FAMILIES, fill, join_words
+from .wording import ACTION_TEXT, GENERIC_ACTION, READINESS_ACTIONS, SECURITY_FAMILIES, fill, join_words, short_name
 
 MAX_PER_ACTION = 25
 PER_WINDOW = 4
@@ -86,7 +86,7 @@ def _places(key: str, members: list[Finding]) -> int:
     return len(members)
 
 
-def _text(key: str, members: list[Finding], total: int) -> tuple[str, str, str]:
+def _text(key: str, members: list[Finding], total: int, paths: list[str] | None = None) -> tuple[str, str, str]:
     n = _places(key, members)
     if key.startswith("readiness.") and key.split(".", 1)[1] in READINESS_ACTIONS:
         title, why, done = READINESS_ACTIONS[key.split(".", 1)[1]]
@@ -96,7 +96,7 @@ def _text(key: str, members: list[Finding], total: int) -> tuple[str, str, str]:
         title, why, done = GENERIC_ACTION
     files = []
     for f in members:
-        name = f.path.rsplit("/", 1)[-1]
+        name = short_name(f.path, paths) if paths is not None else f.path.rsplit("/", 1)[-1]
         if f.path and name not in files:
             files.append(name)
     shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
@@ -130,6 +130,7 @@ def vulnerable_names(members: list[Finding]) -> list[str]:
 def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> list[Action]:
     """Group the findings into actions, in priority order."""
     hotspots = hotspot_paths(result)
+    all_paths = [f.path for f in result.files]
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         if finding.severity == "info":
@@ -139,7 +140,7 @@ def build_actions(result: ScanResult, effort_of: Callable[[Finding], int]) -> li
     for key, members in groups.items():
         members.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -effort_of(f), f.path, f.line))
         covered = members[:MAX_PER_ACTION]
-        title, why, done = _text(key, covered, _places(key, members))
+        title, why, done = _text(key, covered, _places(key, members), all_paths)
         worst = covered[0]
         # one effort per place: the second test on the same line adds no work
         effort: dict[tuple[str, int] | str, int] = {}

@@ -348,6 +348,20 @@ def count_text(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
+def short_name(path: str, paths) -> str:
+    """The end of ``path`` that no other of ``paths`` ends with: the file
+    name when it is unique (settings.py), else with as many folders as it
+    takes (api/models.py, front/views.py), never the whole path when less
+    will do."""
+    parts = path.split("/")
+    others = [p for p in paths if p != path]
+    for size in range(1, len(parts)):
+        tail = "/".join(parts[-size:])
+        if not any(p == tail or p.endswith("/" + tail) for p in others):
+            return tail
+    return path
+
+
 def join_words(items: list[str], limit: int = 4) -> str:
     """``a, b and c``; past ``limit`` items, ``a, b, c, d and 2 more``. Empty
     items are left out."""

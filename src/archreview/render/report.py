@@ -34,7 +34,7 @@ from ..scoring import (
     grade_change,
     holes_unchecked,
 )
-from ..wording import AREA_NAMES, READINESS_MAIN, READINESS_NAMES, STATUS_WORDS
+from ..wording import AREA_NAMES, READINESS_MAIN, READINESS_NAMES, STATUS_WORDS, short_name
 from . import architecture_view
 from .formatting import (
     clip,
@@ -560,7 +560,7 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
             return f"{text}; {count_text(len(findings), 'structure issue')}."
         return f"{text}, with no loops between them." if packages else "No structure problems found."
     if area == "activity":
-        return _activity_sentence(result.sections.get("activity"), findings)
+        return _activity_sentence(result.sections.get("activity"), findings, [f.path for f in result.files])
     return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
 
 
@@ -598,7 +598,7 @@ def old_advisory_data(result: ScanResult) -> str:
     return month_label(data["newest"][:7])
 
 
-def _activity_sentence(section: Any, findings: list[Finding]) -> str:
+def _activity_sentence(section: Any, findings: list[Finding], paths: list[str] | None = None) -> str:
     if not isinstance(section, dict):
         return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
     sentences = []
@@ -614,7 +614,7 @@ def _activity_sentence(section: Any, findings: list[Finding]) -> str:
         sentences.append(f"The authors of {count_text(len(lost), 'file')} have left.")
     hotspots = [h.get("path") for h in section.get("hotspots") or [] if isinstance(h, dict) and h.get("path")]
     if hotspots:
-        names = [p.rsplit("/", 1)[-1] for p in hotspots[:2]]
+        names = [short_name(p, paths or hotspots) for p in hotspots[:2]]
         sentences.append(f"The busiest complex code is in {join_words(names)}.")
     return " ".join(sentences) or "No risk found in who changes the code."
 
