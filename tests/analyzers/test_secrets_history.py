@@ -391,3 +391,16 @@ def test_added_lines_the_detector_fails_on_are_counted_and_noted_not_read_as_cle
         "git history: 2 changes to Python files not checked for secrets: the check failed on the lines they added"
         in result.coverage.notes
     )
+
+
+def test_an_old_password_gone_from_the_code_is_one_step_less_severe_but_a_token_is_not(git_repo):
+    password, token = F.password(), F.github_token()
+    git_repo.commit({"settings.py": f'SECRET_KEY_PASSWORD = "{password}"\nGITHUB_TOKEN = "{token}"\n'}, date="2015-12-20")
+    removed = git_repo.commit({"settings.py": 'import os\nSECRET_KEY_PASSWORD = os.environ["P"]\n'}, date="2016-01-07")
+    git_repo.commit({"README.md": "app\n"}, date="2019-03-01")
+    found = {f.rule: f for f in history(scan(git_repo.path))}
+    old = found["secrets.secret-assignment"]
+    assert old.severity == "medium" and old.message.endswith("(3 years before this revision)")
+    assert found["secrets.github-token"].severity == "critical"  # a provider's token works however old it is
+    young = {f.rule: f for f in history(scan(git_repo.path, rev=removed))}  # days after it was removed
+    assert young["secrets.secret-assignment"].severity == "high"

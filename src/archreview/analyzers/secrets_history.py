@@ -56,6 +56,8 @@ from ..selection import is_python_path
 from ..wording import count_text
 from . import blob_listing, python_history
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
+from ..secretscan.detect import LOWER_SEVERITY
+from ..secretscan.pack import load_pack
 from .secrets import SecretsAnalyzer
 from .secrets_added import UNCHECKED, HistoryOptions
 
@@ -163,7 +165,7 @@ class Pass:
 class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
     reads_history = True
-    version = "3"
+    version = "4"  # 4: old generic secrets one step less severe
 
     def prepare(self, context) -> Gathered:
         """Steps 1 and 2: every old version's output (they need only the
@@ -444,7 +446,7 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                     commit, date = "", ""
                     version, item = members[-1]  # rev-list lists newer history first
                 findings.append((key, self._finding(key, item, commit, date, {"versions": len(members)})))
-        return [finding for _key, finding in sorted(findings, key=lambda pair: pair[0])]
+        return [_aged(finding, snapshot.revision_date) for _key, finding in sorted(findings, key=lambda pair: pair[0])]
 
     @staticmethod
     def _finding(key: tuple[str, str, str], item: dict[str, Any], commit: str, date: str, counts: dict[str, int]) -> Finding:
@@ -466,6 +468,43 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
             basis=f"history|{basis}",
             extra=extra,
         )
+
+
+#: a generic secret (a password or framework key next to its name, not a
+#: provider's token) added this many years before the scanned revision and
+#: gone from the code since is one severity step lower: most often a starter
+#: project's key or an old default, to confirm rather than an emergency
+OLD_SECRET_YEARS = 3
+
+
+def _aged(finding: Finding, revision_date: str | None) -> Finding:
+    added = _parse_time(finding.extra.get("commit_date"))
+    scanned = _parse_time(revision_date)
+    if added is None or scanned is None or finding.severity not in LOWER_SEVERITY:
+        return finding
+    years = (scanned - added).days / 365.25
+    if years < OLD_SECRET_YEARS or _strength(finding.extra.get("secret_rule")) != "generic":
+        return finding
+    return replace(
+        finding,
+        severity=LOWER_SEVERITY[finding.severity],
+        message=f"{finding.message} ({int(years)} years before this revision)",
+    )
+
+
+def _strength(rule_id: Any) -> str:
+    rule = next((r for r in load_pack().rules if r.id == rule_id), None) if isinstance(rule_id, str) else None
+    return rule.strength if rule is not None else ""
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _later_names(changes: dict[str, list[list]]):
