@@ -54,7 +54,7 @@ def test_every_id_is_reported_with_schema_shape(git_repo, tmp_path):
         "dependency_updates", "tests", "container", "iac", "security_policy", "codeowners", "python_lockfile", "runbooks",
     ]
     for item in items:
-        assert set(item) == {"id", "status", "evidence", "why", "quote"}
+        assert set(item) == {"id", "status", "evidence", "evidence_files", "why", "quote"}
         assert item["status"] == "absent"
         assert item["why"].startswith("Not found")
     json.dumps(result.to_dict())
@@ -356,6 +356,23 @@ def test_tests_partial_without_ci_and_present_with_it(git_repo, tmp_path):
     # never the workflow's "pytest" line shown next to the test file's name
     assert result["tests"]["why"] == "A test suite: tests/test_views.py."
     assert "pytest" not in result["tests"]["quote"]
+
+
+def test_the_report_counts_every_file_of_evidence_not_only_the_ones_listed(git_repo, tmp_path):
+    from archreview.config import parse_config
+    from archreview.render import RenderContext, render
+
+    tests = {f"tests/test_part{i:02}.py": f"def test_{i}():\n    assert {i} == {i}\n" for i in range(40)}
+    git_repo.commit({**APP, "tests/__init__.py": "", **tests, ".github/workflows/ci.yml": CI_WORKFLOW})
+    result = scan(git_repo, tmp_path)
+    item = readiness(result)["tests"]
+    assert item["status"] == "present"
+    assert len(item["evidence"]) == 6
+    # the 40 test files, the tests package and the workflow that runs them
+    assert item["evidence_files"] == 42
+    text = render("markdown", result, RenderContext(config=parse_config({}, "test")))
+    row = next(line for line in text.splitlines() if line.startswith("| Tests |"))
+    assert "and 41 more" in row
 
 
 def test_a_production_compose_file_is_partial_infrastructure_as_code(git_repo, tmp_path):

@@ -42,7 +42,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "6"
+    version = "7"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -260,6 +260,8 @@ def describe(
         "id": spec.id,
         "status": status,
         "evidence": paths[:MAX_EVIDENCE],
+        # every file with evidence, of which ``evidence`` lists the first few
+        "evidence_files": len(paths),
         "why": why,
         "quote": quote,
     }

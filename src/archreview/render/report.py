@@ -620,6 +620,12 @@ def _activity_sentence(section: Any, findings: list[Finding], paths: list[str] |
 
 
 # -- readiness ----------------------------------------------------------------
+def _count(value: Any, at_least: int) -> int:
+    """A count from the result, never below what is listed (an older result
+    has no count, a hand-edited one may hold anything)."""
+    return max(value, at_least) if isinstance(value, int) and not isinstance(value, bool) else at_least
+
+
 def _readiness(view: ReportView, items: Any) -> None:
     if not isinstance(items, list):
         return
@@ -636,7 +642,7 @@ def _readiness(view: ReportView, items: Any) -> None:
                 name=READINESS_NAMES.get(item.get("id", ""), str(item.get("id", "")).replace("_", " ").capitalize()),
                 status=STATUS_WORDS.get(status, status),
                 evidence=shown,
-                more=max(0, len(evidence) - 1) if shown else 0,
+                more=max(0, _count(item.get("evidence_files"), len(evidence)) - 1) if shown else 0,
                 why=mask(item.get("why", "")),
                 quote=mask(item.get("quote", "")),
             )
