@@ -146,7 +146,10 @@ def dependency_names(context: RepoContext, per_file, kinds) -> dict[str, list[st
     # declares the dependencies, the lockfiles' entries do not count
     files = context.sections.get("dependency_files")
     locks = {f.get("path") for f in files if isinstance(f, dict) and f.get("lock")} if isinstance(files, list) else set()
-    declared = isinstance(files, list) and any(isinstance(f, dict) and not f.get("lock") and f.get("count") for f in files)
+    # (packages an image installs with pip are additions, not the project's manifest)
+    declared = isinstance(files, list) and any(
+        isinstance(f, dict) and not f.get("lock") and f.get("count") and f.get("format") != "dockerfile" for f in files
+    )
     if isinstance(deps, list) and deps:
         for dep in deps:
             if declared and isinstance(dep, dict) and dep.get("source_file") in locks:

@@ -76,7 +76,7 @@ def test_offline_audit_of_a_monorepo(monorepo, django_db, no_network):
     doc = scan(repo, offline=True, advisory_db=django_db)
     assert no_network == []  # --offline: not one connection attempted
     assert not marker.exists()  # the planted setup.py never ran
-    assert doc["analyzers"]["dependencies"] == "2"
+    assert doc["analyzers"]["dependencies"] == "3"
 
     files = {f["path"]: f for f in doc["dependency_files"]}
     assert set(files) == {
@@ -399,6 +399,39 @@ def test_javascript_and_other_languages_dependency_files_are_named_as_not_checke
     assert result.exit_code == 0, result.output
     report = out.read_text()
     assert "Only the Python libraries were looked at: the Go and JavaScript libraries" in report
+
+
+def test_what_a_dockerfile_installs_with_pip_is_audited_and_checked_for_a_pin(git_repo, django_db, no_network):
+    git_repo.commit(
+        {
+            "app.py": "import django\n",
+            "requirements.txt": "django==4.2.20\nprometheus-client==0.20.0\n",
+            "Dockerfile": (
+                "FROM python:3.12-slim\n"
+                "COPY requirements.txt .\n"
+                "RUN pip install --upgrade pip && pip install -r requirements.txt\n"
+                "RUN pip install gunicorn django==3.2.0\n"
+            ),
+        },
+        date="2025-05-01",
+    )
+    doc = scan(git_repo, offline=True, advisory_db=django_db)
+    files = {f["path"]: f for f in doc["dependency_files"]}
+    assert files["Dockerfile"] == {"path": "Dockerfile", "format": "dockerfile", "count": 2, "lock": False}
+    # the image's own django, older than the pinned one, has its advisories
+    vulnerable = {(f["path"], f["line"]) for f in deps_findings(doc, "deps.vulnerable")}
+    assert ("Dockerfile", 4) in vulnerable
+    # a bare pip install takes the newest release: no lockfile covers it, and
+    # the fix is a pin on that line, not a lockfile for the folder
+    unpinned = deps_findings(doc, "deps.unpinned")
+    assert [(f["path"], f["line"], f["basis"]) for f in unpinned] == [("Dockerfile", 4, "gunicorn")]
+    assert unpinned[0]["message"] == (
+        "gunicorn is installed as `any version` by Dockerfile, so each image build takes the newest release it allows."
+    )
+    assert not deps_findings(doc, "deps.no-lockfile")
+    # the pinned requirements file still declares the project: its monitoring library counts
+    monitoring = next(i for i in doc["readiness"] if i["id"] == "monitoring_metrics")
+    assert monitoring["status"] != "absent"
 
 
 def test_offline_without_advisory_data_claims_no_clean_bill_of_health(git_repo, tmp_path, no_network):

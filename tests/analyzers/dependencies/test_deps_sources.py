@@ -431,3 +431,42 @@ def test_a_requirements_folder_belongs_to_the_project_one_level_up():
         assert project_folder(f"api/{folder}/base.txt") == "api"
     assert project_folder("api/requirements.txt") == "api"
     assert project_folder("api/tools/base.txt") == "api/tools"
+
+
+@pytest.mark.parametrize(
+    ("path", "read"),
+    [
+        ("Dockerfile", True),
+        ("docker/Dockerfile.prod", True),
+        ("deploy/api.dockerfile", True),
+        ("Containerfile", True),
+        ("Dockerfile.md", False),
+        ("docs/dockerfile-notes.md", False),
+    ],
+)
+def test_dockerfiles_are_read_by_name(path, read):
+    source = source_for(path)
+    assert (source is not None and source.format == "dockerfile") is read
+
+
+def test_packages_an_image_installs_with_pip_are_its_requirements():
+    parsed = read("Dockerfile")
+    entries = by_name(parsed)
+    # pip's own tooling, files (-r, -e ., a wheel) and echo's text are left out;
+    # a package named by a build argument cannot be read and is counted
+    # (uv's options and their values are not packages; pip wheel builds what the image installs)
+    assert list(entries) == ["apprise", "uvicorn", "psycopg2-binary", "example-tool", "gunicorn", "mysqlclient"]
+    assert (entries["apprise"].spec, entries["apprise"].pinned, entries["apprise"].line) == ("", False, 11)
+    assert (entries["uvicorn"].version, entries["uvicorn"].line) == ("0.30.1", 12)
+    assert (entries["psycopg2-binary"].spec, entries["psycopg2-binary"].line) == (">=2.9", 14)
+    assert entries["example-tool"].direct and entries["example-tool"].line == 18
+    assert (entries["gunicorn"].version, entries["gunicorn"].line) == ("22.0.0", 19)
+    assert {e.group for e in parsed.entries} == {"main"}
+    assert not parsed.lock
+    assert parsed.notes == [
+        "Dockerfile: 1 package(s) installed with pip are named by build arguments ($...) and could not be read"
+    ]
+    assert entries["mysqlclient"].line == 22
+    assert {e.group for e in read("Dockerfile", as_path="docker/dev/Dockerfile").entries} == {"dev"}
+    assert {e.group for e in read("Dockerfile", as_path=".devcontainer/Dockerfile").entries} == {"dev"}
+    assert {e.group for e in read("Dockerfile", as_path="Dockerfile.test").entries} == {"test"}

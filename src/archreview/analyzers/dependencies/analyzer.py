@@ -43,7 +43,7 @@ _MANIFEST_ORDER = {"pyproject": 0, "Pipfile": 1, "setup.cfg": 2, "requirements":
 
 class DependenciesAnalyzer(RepoAnalyzer):
     name = SECTION
-    version = "2"
+    version = "3"  # 3: pip installs in Dockerfiles
 
     def prepare(self, context) -> RepoOutput:
         """The whole analysis, from a reader of its own (it reads only the
@@ -285,7 +285,7 @@ def _asker(service: str, settings: DependencySettings, context: RepoContext) -> 
 def _only_tool_settings(parsed: ParsedFile) -> bool:
     """A pyproject.toml or setup.cfg that only configures tools (black, flake8,
     coverage...) declares no dependencies: it is not listed as a manifest."""
-    return parsed.format in ("pyproject", "setup.cfg") and not (parsed.entries or parsed.skipped or parsed.notes)
+    return parsed.format in ("pyproject", "setup.cfg", "dockerfile") and not (parsed.entries or parsed.skipped or parsed.notes)
 
 
 def _private(row: Row, location: IndexLocation) -> bool:
@@ -306,6 +306,8 @@ def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
         entry = row.entry
         if entry.kind == KIND_LOCK or entry.pinned or entry.direct or row.covered:
             continue
+        if files[entry.source_file].format == "dockerfile":
+            continue  # the fix is a pin on that line (its own finding), not a lockfile
         groups.setdefault(folders[entry.source_file], []).append(row)
     projects = []
     for folder, members in sorted(groups.items()):

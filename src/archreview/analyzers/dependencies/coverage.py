@@ -95,6 +95,8 @@ def lock_coverage(files: dict[str, ParsedFile]) -> LockCoverage:
                 for p in pinned_requirements
                 if posixpath.dirname(p.path) == folder and len(names & {e.name for e in p.entries}) * 2 > len(names)
             ]
+        elif parsed.format == "dockerfile":
+            pass  # pip install in an image takes the newest release, whatever a lockfile pins
         elif parsed.format == "Pipfile":
             covering += [p for p in locks if p.format == "Pipfile.lock" and posixpath.dirname(p.path) == folder]
         else:

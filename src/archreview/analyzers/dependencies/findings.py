@@ -29,6 +29,7 @@ from ...model import Finding
 from . import effort as effort_mod
 from .advisories.osv import parse_version
 from .model import KIND_LOCK, Declared, Staleness, Vuln
+from .sources.dockerfile import DockerfileSource
 
 AREA = "dependencies"
 
@@ -236,13 +237,16 @@ def unpinned(rows: list[Row]) -> list[Finding]:
         if row.locked or entry.direct or entry.kind == KIND_LOCK:
             continue
         spec = entry.spec or "any version"
+        if DockerfileSource().matches(entry.source_file):
+            message = f"{entry.name} is installed as `{spec}` by {entry.source_file}, so each image build takes the newest release it allows."
+        else:
+            message = f"{entry.name} is declared as `{spec}` in {entry.source_file} and no lockfile pins it" + _left_out(row.lockfiles)
         findings.append(
             _finding(
                 "deps.unpinned",
                 "low" if entry.group == "main" else "info",
                 row,
-                f"{entry.name} is declared as `{spec}` in {entry.source_file} and no lockfile pins it"
-                + _left_out(row.lockfiles),
+                message,
                 f"{entry.name} has no fixed version here, so a new release can change what gets installed and break the product with no change on your side.",
                 effort_mod.PIN_MINUTES,
                 entry.name,

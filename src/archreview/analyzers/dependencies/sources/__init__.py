@@ -4,6 +4,7 @@ line in ``SOURCES``."""
 
 from __future__ import annotations
 
+from .dockerfile import DockerfileSource
 from .interface import DependencySource, SourceContext
 from .pipfile import PipfileSource
 from .pipfile_lock import PipfileLockSource
@@ -23,6 +24,7 @@ SOURCES: tuple[DependencySource, ...] = (
     PipfileLockSource(),
     PylockSource(),
     SetupCfgSource(),
+    DockerfileSource(),
 )
 
 #: files that declare dependencies in a form archreview does not read, and why
