@@ -92,7 +92,7 @@ ACTION_TEXT: dict[str, tuple[str, str, str]] = {
     ),
     "security.weak-hash": (
         "Replace a weak hash function in {n} [place|places]",
-        "Attackers can break this kind of hash.",
+        "Attackers can break this kind of hash where it guards passwords or signed data; where it only names files or records, saying so in the code clears it.",
         "These places use a strong hash, or are marked as not used for security.",
     ),
     "security.sql": (

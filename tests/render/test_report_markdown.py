@@ -309,6 +309,46 @@ def test_libraries_checked_against_old_advisory_data_say_so():
     assert "copy of the advisory data" not in markdown(result)
 
 
+def test_libraries_named_only_by_a_range_are_not_said_to_be_free_of_holes():
+    result = load("midsize.json")
+    result.findings = [f for f in result.findings if f.rule != "deps.vulnerable"]
+    rows = result.sections["dependencies"]
+    for i, row in enumerate(rows):
+        row["vulns"] = [] if i % 3 == 0 else None
+    audited = {r["name"] for r in rows if r["vulns"] is not None}
+    unaudited = {r["name"] for r in rows if r["vulns"] is None} - audited
+    assert audited and unaudited
+    text = markdown(result)
+    assert "None of them has a known security hole." not in text
+    assert (
+        f"Of the {len(audited)} libraries whose version we could check, none has a known security hole; "
+        f"the other {len(unaudited)} name only a range of versions and were not checked"
+    ) in text
+
+
+def test_a_folder_without_a_lock_file_beside_one_that_has_it_is_named():
+    from archreview.model import Finding
+
+    result = load("midsize.json")
+    no_lock = Finding(
+        rule="deps.no-lockfile", area="dependencies", severity="medium", path="backend/requirements.txt", line=0,
+        message="No lockfile", plain="", effort_minutes=60, basis="no-lockfile backend", extra={"folder": "backend"},
+    )
+    result.findings = [f for f in result.findings if f.rule != "deps.no-lockfile"] + [no_lock]
+    result.sections["dependency_files"] = [
+        {"path": "uv.lock", "format": "uv.lock", "count": 300, "lock": True},
+        {"path": "backend/requirements.txt", "format": "requirements", "count": 12, "lock": False},
+    ]
+    text = markdown(result)
+    assert "There is no lock file" not in text
+    assert (
+        "The libraries listed in backend have no lock file (uv.lock does not cover them), so each install there "
+        "may get other versions."
+    ) in text
+    result.sections["dependency_files"] = result.sections["dependency_files"][1:]
+    assert "There is no lock file, so each install may get other versions." in markdown(result)
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

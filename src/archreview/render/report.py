@@ -720,7 +720,16 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
             "see the coverage appendix)."
         )
     elif view.dependencies_checked and names:
-        sentences.append("None of them has a known security hole.")
+        audited = {str(d.get("name")) for d in deps if d.get("name") and d.get("vulns") is not None}
+        unaudited = {str(d.get("name")) for d in deps if d.get("name") and d.get("vulns") is None} - audited
+        if unaudited:
+            sentences.append(
+                f"Of the {count_text(len(audited), 'library', 'libraries')} whose version we could check, none has a "
+                f"known security hole; the other {len(unaudited):,} name only a range of versions and were not "
+                "checked (see the coverage appendix)."
+            )
+        else:
+            sentences.append("None of them has a known security hole.")
     old = old_advisory_data(result)
     if old and names and not holes_unchecked(deps):
         sentences.append(
@@ -736,7 +745,19 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
         n = sum(1 for f in findings if f.rule == rule)
         if n:
             sentences.append(f"{count_text(n, one, many)}.")
-    if any(f.rule == "deps.no-lockfile" for f in findings):
+    no_lock = [f for f in findings if f.rule == "deps.no-lockfile"]
+    locks = [
+        str(f.get("path"))
+        for f in result.sections.get("dependency_files") or []
+        if isinstance(f, dict) and f.get("lock") and f.get("path")
+    ]
+    if no_lock and locks:
+        folders = sorted({str((f.extra or {}).get("folder") or "") or "the repository root" for f in no_lock})
+        sentences.append(
+            f"The libraries listed in {join_words(folders, 3)} have no lock file ({join_words(locks, 2)} "
+            f"{'does' if len(locks) == 1 else 'do'} not cover them), so each install there may get other versions."
+        )
+    elif no_lock:
         sentences.append("There is no lock file, so each install may get other versions.")
     languages = [
         str(row.get("language"))
