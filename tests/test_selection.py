@@ -26,6 +26,8 @@ PATHS = [
     ".archreview/history/2025-01.json",
     "docs/vendor.md",
     "third_party/lib.py",
+    "backend/retrieval/web/testdata/search_response.json",
+    "pkg/test_data/sample.py",
 ]
 
 
@@ -56,6 +58,9 @@ def test_default_selection():
         ".archreview/history/2025-01.json": ("archreview history", "source"),
         "docs/vendor.md": (None, "source"),
         "third_party/lib.py": ("vendored code", "source"),
+        # recorded responses and sample inputs of tests
+        "backend/retrieval/web/testdata/search_response.json": (None, "test"),
+        "pkg/test_data/sample.py": (None, "test"),
     }
 
 

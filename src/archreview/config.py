@@ -73,6 +73,9 @@ DEFAULT_TESTS = (
     "**/*_test.py",
     "**/*_tests.py",
     "**/conftest.py",
+    # recorded responses and sample inputs of tests (Go's and many projects' convention)
+    "**/testdata/",
+    "**/test_data/",
     # JavaScript and TypeScript test conventions (Jest, Vitest, Mocha, Playwright, Cypress)
     "**/__tests__/",
     "**/*.spec.[jt]s",

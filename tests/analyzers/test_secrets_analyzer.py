@@ -140,6 +140,29 @@ def test_test_files_lower_provider_keys_and_skip_generic_rules(git_repo):
     assert reported == {("secrets.stripe-live-key", "critical"), ("secrets.secret-assignment", "high")}
 
 
+def test_ci_configuration_gets_provider_tokens_but_not_its_throwaway_passwords(git_repo):
+    password, token = F.password(), F.github_token()
+    service = f"services:\n  postgres:\n    image: postgres:16\n    env:\n      POSTGRES_PASSWORD: {password}\n"
+    git_repo.commit(
+        {
+            ".github/workflows/ci.yml": f"name: CI\non: push\njobs:\n  test:\n    {service.replace(chr(10), chr(10) + '    ')}\n",
+            ".ci/compose.ci.yaml": service,
+            "docker-compose.test.yml": service,
+            ".gitlab-ci.yml": f"deploy:\n  script:\n    - curl -H 'Authorization: token {token}' https://example.com\n",
+            # the same service in the production compose file is a real password
+            "deploy/compose.yaml": service,
+        },
+        date="2025-01-10",
+    )
+    found = sorted((f.rule, f.path, f.severity) for f in secrets_of(scan(git_repo.path)))
+    assert found == [
+        ("secrets.github-token", ".gitlab-ci.yml", "critical"),
+        ("secrets.secret-in-config", "deploy/compose.yaml", "high"),
+    ]
+    reported = {f.path for f in secrets_of(scan(git_repo.path, {"test_files": "report"}))}
+    assert {".github/workflows/ci.yml", ".ci/compose.ci.yaml", "docker-compose.test.yml"} <= reported
+
+
 def test_javascript_test_files_are_test_files(git_repo):
     # a Jest spec's fake token, and the same line in product code
     line = f"const newToken = '{F.password()}'\n"

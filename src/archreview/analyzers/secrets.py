@@ -10,7 +10,10 @@ Test files (role ``test``) follow ``test_files``: ``lower`` (the default)
 reports provider-format secrets one severity lower and skips the generic
 rules (passwords in settings, URLs, ``.env``), whose matches in tests are
 nearly always fixtures; ``skip`` ignores test files; ``report`` treats them
-like product code.
+like product code. CI configuration (workflows, pipeline files, compose files
+named for CI or tests; role ``ci`` here) gets provider-format secrets at full
+severity but not the generic rules under ``lower`` and ``skip``: a password
+there is the test run's throwaway database, a token there works anywhere.
 
 Configuration, ``[tool.archreview.secrets]``::
 
@@ -25,6 +28,7 @@ Configuration, ``[tool.archreview.secrets]``::
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -35,6 +39,18 @@ from ..secretscan.paths import is_skipped, path_kind
 from .base import FileAnalyzer, SourceFile, finding_dict
 
 SECTION = "secrets"
+#: CI configuration: a job's own files, not the product's
+CI_PATH = re.compile(
+    r"(?:^|/)(?:\.github/workflows|\.circleci|\.ci|\.buildkite|\.woodpecker)/"
+    r"|(?:^|/)(?:\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml"
+    r"|Jenkinsfile|(?:docker-)?compose[._-](?:ci|test|tests|testing|e2e)\.ya?ml)$"
+)
+
+
+def scan_role(path: str, role: str) -> str:
+    """``ci`` for a product file that is CI configuration, else ``role``."""
+    return "ci" if role == "source" and CI_PATH.search(path) else role
+
 DETECTION_KEYS = {"disable", "allow", "allow_paths", "test_files"}
 HISTORY_KEYS = {"history", "history_seconds", "history_max_file_size"}
 
@@ -70,7 +86,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "4"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines
+    version = "5"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration
     python_only = False
 
     def __init__(self) -> None:
@@ -113,18 +129,19 @@ class SecretsAnalyzer(FileAnalyzer):
     def cache_variant(self, path: str, role: str, settings: dict[str, Any]) -> str:
         """The output depends on the kind of file and its role, not only on its bytes."""
         self.setup(settings)
-        return f"{self.kind(path)}/{role}"
+        return f"{self.kind(path)}/{scan_role(path, role)}"
 
     def analyze(self, file: SourceFile, settings: dict[str, Any]) -> dict[str, Any]:
         self.setup(settings)
         started = time.process_time()
         try:
-            hits = self.detector.scan(file.data, self.kind(file.path), file.role)
+            role = scan_role(file.path, file.role)
+            hits = self.detector.scan(file.data, self.kind(file.path), role)
         except Exception as exc:  # noqa: BLE001 - the message could quote file contents
             raise RuntimeError(f"secret scan stopped ({type(exc).__name__})") from None
         finally:
             file.add_time("secrets", time.process_time() - started)
-        findings = [finding_for(hit, file.role) for hit in hits]
+        findings = [finding_for(hit, role) for hit in hits]
         return {"findings": findings, "metrics": {"secrets": len(findings)}}
 
 

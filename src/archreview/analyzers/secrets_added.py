@@ -21,10 +21,10 @@ from typing import Any
 from ..config import stable_hash
 from ..errors import ConfigError
 from .secrets import SECTION as CONFIG_SECTION
-from .secrets import SecretsAnalyzer, finding_for
+from .secrets import SecretsAnalyzer, finding_for, scan_role
 
 #: bump when what a scan of added lines returns changes
-VERSION = "4"
+VERSION = "5"
 #: what ``scan`` returns for a file whose added lines the detector failed on
 #: (counted and noted by secrets-history, never read as "no secret")
 UNCHECKED = "unchecked"
@@ -102,7 +102,7 @@ class AddedSecrets:
     def scan(self, path: str, hunks: bytes) -> list[dict[str, Any]]:
         decision = self._paths.get(path)
         if decision is None:
-            role = self.selector.role(path)
+            role = scan_role(path, self.selector.role(path))
             wanted = self.selector.excluded_by(path) is None and self.analyzer.wants(path, role, self.settings)
             decision = self._paths[path] = (wanted, role, self.analyzer.kind(path) if wanted else "")
         wanted, role, kind = decision

@@ -165,7 +165,7 @@ class Pass:
 class SecretsHistoryAnalyzer(RepoAnalyzer):
     name = "secrets-history"
     reads_history = True
-    version = "4"  # 4: old generic secrets one step less severe
+    version = "5"  # 4: old generic secrets one step less severe; 5: CI configuration
 
     def prepare(self, context) -> Gathered:
         """Steps 1 and 2: every old version's output (they need only the
