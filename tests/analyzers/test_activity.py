@@ -117,6 +117,22 @@ def test_single_author_repository_gets_a_bus_factor_finding(git_repo):
     assert activity["cadence"]["authors_3m"] == 2  # Bob's README commit counts for cadence
 
 
+def test_bots_commits_are_nobodys_knowledge_and_no_sign_of_change(git_repo):
+    bot = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    git_repo.commit({"app/__init__.py": '__version__ = "1.0"\n', "app/core.py": "def f(x):\n    return x\n"}, date="2025-01-05", author=ANN)
+    git_repo.commit({"app/core.py": "def f(x):\n    return x + 1\n"}, date="2025-02-05", author=BOB)
+    for month in range(3, 7):
+        git_repo.commit({"app/__init__.py": f'__version__ = "1.{month}"\n'}, date=f"2025-0{month}-01", author=bot)
+    git_repo.commit({"app/util.py": "X = 1\n"}, date="2025-06-02", author="dependabot <support@dependabot.com>")
+    _r, activity = _activity(git_repo.path)
+    # the version file: one commit by a person in the year, none by the bot
+    assert _churn(activity, "app/__init__.py")["commits_12m"] == 1
+    assert _churn(activity, "app/util.py") is None
+    names = {a["name"] for a in activity["bus_factor"]["top_authors"]}
+    assert names == {"Ann Author", "Bob Builder"}
+    assert activity["cadence"]["commits_12m"] == 2 and activity["cadence"]["authors_12m"] == 2
+
+
 def test_mailmap_is_honoured(repo):
     git_repo, _c = repo
     git_repo.commit({"app/api.py": "def get(items, key):\n    return key\n"}, date="2025-06-20", author="cara <cara@old.example>")

@@ -41,7 +41,7 @@ SHALLOW_NOTE = (
 class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
     reads_history = True
-    version = "1"
+    version = "2"  # 2: bots left out
 
     def prepare(self, context) -> History | RepoOutput:
         """The commits and their changes (they need only the revision, so

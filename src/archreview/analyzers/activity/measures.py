@@ -21,7 +21,10 @@ Definitions (also in docs/result-schema.md):
   commit at all for ``inactive_months``;
 * authors are people after ``.mailmap``; two names or addresses that appear
   together on a commit belong to one person (so one person's work, private
-  and old addresses count once even without a ``.mailmap``).
+  and old addresses count once even without a ``.mailmap``);
+* commits by bots (a ``[bot]`` account, Dependabot, Renovate, GitHub Actions,
+  pre-commit.ci...) are left out of every measure: a version bump or a
+  dependency update is nobody's knowledge and no sign of costly debt.
 """
 
 from __future__ import annotations
@@ -40,6 +43,19 @@ TOP_CHURN = 20
 TOP_HOTSPOTS = 10
 TOP_FILES = 20
 TOP_AUTHORS = 5
+#: authors (lower case, after ``.mailmap``) that are automation, beside any
+#: ``[bot]`` account
+BOT_NAMES = frozenset({
+    "dependabot", "dependabot-preview", "renovate", "renovate-bot", "github-actions", "github action",
+    "pre-commit-ci", "pyup-bot", "pyup.io bot", "greenkeeper", "snyk-bot", "imgbot", "semantic-release-bot",
+    "allcontributors", "deepsource-autofix", "mergify", "gitlab-bot", "transifex-integration", "weblate (bot)",
+})
+
+
+def is_bot(commit: Commit) -> bool:
+    name = " ".join(commit.author.split()).casefold()
+    email = commit.email.casefold()
+    return name.endswith("[bot]") or "[bot]@" in email or name in BOT_NAMES
 
 
 def months_before(stamp: int, months: int) -> int:
@@ -136,6 +152,12 @@ def follow_history(inputs: Inputs, people: People) -> dict[str, FileHistory]:
     for commit in inputs.commits:
         entries = inputs.changes.get(commit.id)
         if not entries:
+            continue
+        if is_bot(commit):
+            # renames still followed: a bot may move a file too
+            for entry in entries:
+                if len(entry) > 3 and entry[3] and entry[3] != entry[0]:
+                    alias[entry[3]] = alias.get(entry[0], entry[0])
             continue
         who = people.of(commit)
         windows = [w for w in WINDOWS if commit.time >= starts[w]]
@@ -363,7 +385,7 @@ def cadence(commits: list[Commit], reference: int, people: People) -> dict:
     count3 = count12 = 0
     first = last = None
     for commit in commits:
-        if commit.is_merge:
+        if commit.is_merge or is_bot(commit):
             continue
         first = commit.time if first is None else min(first, commit.time)
         last = commit.time if last is None else max(last, commit.time)
