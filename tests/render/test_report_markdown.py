@@ -349,6 +349,18 @@ def test_a_folder_without_a_lock_file_beside_one_that_has_it_is_named():
     assert "There is no lock file, so each install may get other versions." in markdown(result)
 
 
+def test_knowledge_loss_is_told_by_the_whole_measure_not_the_files_that_became_findings():
+    result = load("midsize.json")
+    lost = [f for f in result.findings if f.rule == "activity.knowledge-loss"]
+    assert len(lost) == 1
+    result.sections["activity"]["knowledge_loss"] = {
+        "inactive_months": 6, "sloc": 7946, "share": 0.382, "files": [], "authors": [],
+    }
+    text = markdown(result)
+    assert "The main authors of 38 % of the product code (7,946 lines) have made no commit for 6 months or more." in text
+    assert "The authors of 1 file have left." not in text
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

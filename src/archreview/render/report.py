@@ -598,6 +598,11 @@ def old_advisory_data(result: ScanResult) -> str:
     return month_label(data["newest"][:7])
 
 
+def _percent(share: float) -> str:
+    """``38 %``; under one percent ``under 1 %``."""
+    return "under 1 %" if 0 < share < 0.005 else f"{share * 100:.0f} %"
+
+
 def _activity_sentence(section: Any, findings: list[Finding], paths: list[str] | None = None) -> str:
     if not isinstance(section, dict):
         return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
@@ -610,7 +615,15 @@ def _activity_sentence(section: Any, findings: list[Finding], paths: list[str] |
     elif isinstance(bus, int) and bus > 1:
         sentences.append(f"{number_word(bus).capitalize()} people wrote most of the recent changes.")
     lost = [f for f in findings if "knowledge" in f.rule]
-    if lost:
+    knowledge = section.get("knowledge_loss") if isinstance(section.get("knowledge_loss"), dict) else {}
+    lost_sloc, share, months = knowledge.get("sloc"), knowledge.get("share"), knowledge.get("inactive_months")
+    if lost and isinstance(lost_sloc, int) and lost_sloc > 0 and isinstance(share, (int, float)) and isinstance(months, int):
+        # the whole measure, not the few files that became findings
+        sentences.append(
+            f"The main authors of {_percent(share)} of the product code ({lost_sloc:,} lines) "
+            f"have made no commit for {months} months or more."
+        )
+    elif lost:
         sentences.append(f"The authors of {count_text(len(lost), 'file')} have left.")
     hotspots = [h.get("path") for h in section.get("hotspots") or [] if isinstance(h, dict) and h.get("path")]
     if hotspots:
