@@ -492,6 +492,15 @@ def test_runbooks_partial_with_an_install_section_in_the_readme(git_repo, tmp_pa
     assert item["evidence"] == ["README.md"] and item["quote"] == "## Install"
 
 
+def test_an_install_section_in_a_librarys_readme_is_not_a_deployment_guide(git_repo, tmp_path):
+    # the chart library of the repository: "Installation" is npm install, not the product
+    git_repo.commit({**APP, "Dockerfile": "FROM python\n", "viz-lib/README.md": "# Charts\n\n## Installation\n\n    npm install @acme/viz\n"})
+    assert status(git_repo, tmp_path)["runbooks"] == "absent"
+    git_repo.commit({"backend/README.md": "# API\n\n## Deployment\n\nBuild the image and push it.\n"})
+    item = readiness(scan(git_repo, tmp_path))["runbooks"]
+    assert item["status"] == "partial" and item["evidence"] == ["backend/README.md"]
+
+
 def test_an_update_bot_enabled_in_the_hosting_settings_is_seen_in_the_history(git_repo, tmp_path):
     """Dependabot switched on in GitHub's settings leaves no file, only its
     commits: one in the year before the scanned revision counts, as partial
