@@ -361,6 +361,20 @@ def test_knowledge_loss_is_told_by_the_whole_measure_not_the_files_that_became_f
     assert "The authors of 1 file have left." not in text
 
 
+def test_a_library_unpinned_in_two_files_is_one_library():
+    from archreview.model import Finding
+
+    def unpinned(package, path):
+        return Finding(
+            rule="deps.unpinned", area="dependencies", severity="low", path=path, line=3, message=f"{package} is declared",
+            plain="", effort_minutes=10, basis=f"unpinned {package}", extra={"package": package},
+        )
+
+    result = load("midsize.json")
+    result.findings += [unpinned("pytest", "requirements.txt"), unpinned("pytest", "requirements-min.txt"), unpinned("docker", "requirements.txt")]
+    assert "2 libraries have no exact version." in markdown(result)
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

@@ -755,7 +755,8 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
         ("deps.yanked", "release in use was pulled back by its authors", "releases in use were pulled back by their authors"),
         ("deps.unpinned", "library has no exact version", "libraries have no exact version"),
     ):
-        n = sum(1 for f in findings if f.rule == rule)
+        # a library declared in several files is one library
+        n = len({package_of(f) for f in findings if f.rule == rule})
         if n:
             sentences.append(f"{count_text(n, one, many)}.")
     no_lock = [f for f in findings if f.rule == "deps.no-lockfile"]
