@@ -310,6 +310,10 @@ def score(result: ScanResult, config=None, settings: ScoringSettings | None = No
     return evaluate(result, config, settings).scores
 
 
+def _short_history(section: Any) -> bool:
+    return isinstance(section, dict) and section.get("short_history") is True
+
+
 def add_scores(result: ScanResult, config=None) -> ScanResult:
     """Add the ``scores`` section; the scan command calls this after the engine."""
     result.sections["scores"] = score(result, config)
@@ -353,6 +357,8 @@ def evaluate(result: ScanResult, config=None, settings: ScoringSettings | None =
             elif area == "dependencies":
                 deps_findings = [f for f in result.findings if f.area == "dependencies"]
                 grade, basis = dependency_grade(deps_findings, result.sections.get("dependencies"))
+            elif area == "activity" and _short_history(result.sections.get("activity")):
+                grade, basis = None, "history too short to judge"
             else:
                 ratio_grade = sqale_grade(entry["ratio"]) if lines else ("A" if not entry["minutes"] else None)
                 grade, basis = ratio_grade, "debt ratio"

@@ -133,6 +133,30 @@ def test_bots_commits_are_nobodys_knowledge_and_no_sign_of_change(git_repo):
     assert activity["cadence"]["commits_12m"] == 2 and activity["cadence"]["authors_12m"] == 2
 
 
+def test_a_history_of_one_imported_commit_says_nothing_about_people(git_repo, tmp_path):
+    from archreview.config import parse_config
+    from archreview.render import RenderContext, render
+    from archreview.scoring import add_scores
+
+    git_repo.commit({"app/core.py": "def f(x):\n    return x\n" * 40, "app/api.py": "def g():\n    return 1\n"}, date="2025-01-05", author=ANN)
+    result, activity = _activity(git_repo.path, cache_dir=tmp_path / "cache")
+    assert activity["short_history"] is True
+    assert not [f for f in result.findings if f.rule in ("activity.bus-factor", "activity.knowledge-loss")]
+    assert any("history is too short to tell who knows the code (1 commit, first on 2025-01-05)" in n for n in result.coverage.notes)
+    add_scores(result)
+    team = result.sections["scores"]["areas"]["activity"]
+    assert team["grade"] is None and team["basis"] == "history too short to judge"
+    text = render("markdown", result, RenderContext(config=parse_config({}, "test")))
+    assert "The history is too short to tell who knows the code" in text
+    assert "One person wrote most of the recent changes" not in text
+    # a real history, by the same single author, is judged
+    for day in ("2025-02-05", "2025-03-05"):
+        git_repo.commit({"app/api.py": f"# {day}\ndef g():\n    return 1\n"}, date=day, author=ANN)
+    result, activity = _activity(git_repo.path, cache_dir=tmp_path / "cache")
+    assert activity["short_history"] is False
+    assert [f.rule for f in result.findings if f.rule == "activity.bus-factor"] == ["activity.bus-factor"]
+
+
 def test_mailmap_is_honoured(repo):
     git_repo, _c = repo
     git_repo.commit({"app/api.py": "def get(items, key):\n    return key\n"}, date="2025-06-20", author="cara <cara@old.example>")

@@ -606,6 +606,8 @@ def _percent(share: float) -> str:
 def _activity_sentence(section: Any, findings: list[Finding], paths: list[str] | None = None) -> str:
     if not isinstance(section, dict):
         return f"{count_text(len(findings), 'issue')}." if findings else "Nothing found."
+    if section.get("short_history") is True:
+        return "The history is too short to tell who knows the code (an imported or squashed repository)."
     sentences = []
     bus = section.get("bus_factor")
     if isinstance(bus, dict):

@@ -41,7 +41,7 @@ SHALLOW_NOTE = (
 class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
     reads_history = True
-    version = "2"  # 2: bots left out
+    version = "3"  # 2: bots left out; 3: short histories
 
     def prepare(self, context) -> History | RepoOutput:
         """The commits and their changes (they need only the revision, so
@@ -83,6 +83,14 @@ class ActivityAnalyzer(RepoAnalyzer):
         )
         section, facts = measures.compute(inputs)
         output = RepoOutput(sections={"activity": section}, findings=_findings(section, facts, files))
+        if section["short_history"]:
+            # one imported or squashed commit says nothing about who knows the code
+            output.findings = [f for f in output.findings if f.rule not in PEOPLE_RULES]
+            total = section["commits"]["total"]
+            output.notes.append(
+                f"activity: the history is too short to tell who knows the code ({count_text(total, 'commit')}, "
+                f"first on {section['cadence']['first_commit']}), so bus factor and knowledge loss are not reported"
+            )
         missing = section["commits"]["with_missing_contents"]
         if missing:
             output.notes.append(
@@ -99,6 +107,8 @@ class ActivityAnalyzer(RepoAnalyzer):
 
 
 OUTPUT_NAMESPACE = "activity-output"
+#: the findings about people, which a short history cannot support
+PEOPLE_RULES = {"activity.bus-factor", "activity.knowledge-loss"}
 
 
 def _no_history(snapshot) -> RepoOutput | None:

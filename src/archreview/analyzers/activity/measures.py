@@ -310,6 +310,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict]:
     section = {
         "reference_date": datetime.fromtimestamp(inputs.reference, timezone.utc).isoformat(),
         "commits": _commit_counts(inputs),
+        "short_history": short_history(inputs.commits),
         "cadence": cadence(inputs.commits, inputs.reference, people),
         "churn": {
             **{f"lines_{w}m": sum(h.lines[w] for h in histories.values()) for w in WINDOWS},
@@ -352,6 +353,19 @@ def compute(inputs: Inputs) -> tuple[dict, dict]:
         "hotspots": hotspots,
     }
     return section, facts
+
+
+#: a history shorter than this (an imported or squashed repository) cannot
+#: tell who knows the code
+SHORT_HISTORY_COMMITS = 3
+SHORT_HISTORY_DAYS = 7
+
+
+def short_history(commits: list[Commit]) -> bool:
+    """Fewer than ``SHORT_HISTORY_COMMITS`` commits by people, or all of them
+    within ``SHORT_HISTORY_DAYS`` days."""
+    times = [c.time for c in commits if not c.is_merge and not is_bot(c)]
+    return len(times) < SHORT_HISTORY_COMMITS or max(times) - min(times) < SHORT_HISTORY_DAYS * 86400
 
 
 def _commit_counts(inputs: Inputs) -> dict:
