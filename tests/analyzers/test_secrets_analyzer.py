@@ -140,16 +140,19 @@ def test_test_files_lower_provider_keys_and_skip_generic_rules(git_repo):
     assert reported == {("secrets.stripe-live-key", "critical"), ("secrets.secret-assignment", "high")}
 
 
-def test_ci_configuration_gets_provider_tokens_but_not_its_throwaway_passwords(git_repo):
-    password, token = F.password(), F.github_token()
-    service = f"services:\n  postgres:\n    image: postgres:16\n    env:\n      POSTGRES_PASSWORD: {password}\n"
+def test_ci_configuration_gets_provider_tokens_and_a_step_less_for_passwords_but_not_its_service_credentials(git_repo):
+    password, token, percy = F.password(), F.github_token(), F.password()
+    service = (
+        f"services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {password}\n"
+        f"  web:\n    environment:\n      DATABASE_URL: postgresql://app:{password}@postgres/app\n"
+    )
     git_repo.commit(
         {
-            ".github/workflows/ci.yml": f"name: CI\non: push\njobs:\n  test:\n    {service.replace(chr(10), chr(10) + '    ')}\n",
+            ".github/workflows/ci.yml": f"name: CI\non: push\nenv:\n  PERCY_TOKEN: {percy}\n",
             ".ci/compose.ci.yaml": service,
             "docker-compose.test.yml": service,
             ".gitlab-ci.yml": f"deploy:\n  script:\n    - curl -H 'Authorization: token {token}' https://example.com\n",
-            # the same service in the production compose file is a real password
+            # the same services in the production compose file hold real passwords
             "deploy/compose.yaml": service,
         },
         date="2025-01-10",
@@ -157,8 +160,12 @@ def test_ci_configuration_gets_provider_tokens_but_not_its_throwaway_passwords(g
     found = sorted((f.rule, f.path, f.severity) for f in secrets_of(scan(git_repo.path)))
     assert found == [
         ("secrets.github-token", ".gitlab-ci.yml", "critical"),
+        ("secrets.secret-in-config", ".github/workflows/ci.yml", "medium"),
         ("secrets.secret-in-config", "deploy/compose.yaml", "high"),
+        ("secrets.url-password", "deploy/compose.yaml", "high"),
     ]
+    percy_finding = next(f for f in secrets_of(scan(git_repo.path)) if f.path == ".github/workflows/ci.yml")
+    assert percy_finding.message.endswith("(in CI configuration)")
     reported = {f.path for f in secrets_of(scan(git_repo.path, {"test_files": "report"}))}
     assert {".github/workflows/ci.yml", ".ci/compose.ci.yaml", "docker-compose.test.yml"} <= reported
 

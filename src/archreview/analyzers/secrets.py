@@ -12,8 +12,10 @@ rules (passwords in settings, URLs, ``.env``), whose matches in tests are
 nearly always fixtures; ``skip`` ignores test files; ``report`` treats them
 like product code. CI configuration (workflows, pipeline files, compose files
 named for CI or tests; role ``ci`` here) gets provider-format secrets at full
-severity but not the generic rules under ``lower`` and ``skip``: a password
-there is the test run's throwaway database, a token there works anywhere.
+severity (a token there works anywhere) and generic ones a step lower, except
+under ``report``; the credentials of the job's own service containers
+(``POSTGRES_PASSWORD``, ``DATABASE_URL`` to localhost or a service name) are
+throwaway and not reported.
 
 Configuration, ``[tool.archreview.secrets]``::
 
@@ -45,6 +47,23 @@ CI_PATH = re.compile(
     r"|(?:^|/)(?:\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml"
     r"|Jenkinsfile|(?:docker-)?compose[._-](?:ci|test|tests|testing|e2e)\.ya?ml)$"
 )
+
+
+#: the credentials of a CI job's own service containers (a database, a queue)
+CI_SERVICE_NAME = re.compile(
+    r"(?i)^(?:postgres(?:ql)?|pg|mysql|mariadb|mongo(?:db)?(?:_initdb)?(?:_root)?|redis|rabbitmq(?:_default)?|minio|"
+    r"db|database|test_db|ci_db)_?(?:user_?)?(?:pass(?:word)?|pwd|url|uri|dsn|secret_key)$"
+)
+#: hosts of such services: this machine or a service name without dots
+_LOCAL_HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[a-z0-9_-]+)(?::\d+)?(?:/|$)")
+
+
+def throwaway(hit: Hit) -> bool:
+    """A generic match in CI configuration that is the job's own service
+    credential (``POSTGRES_PASSWORD``, a database URL to ``localhost``)."""
+    if hit.rule.strength != "generic":
+        return False
+    return bool(CI_SERVICE_NAME.match(hit.name)) or bool(hit.detail and _LOCAL_HOST.match(hit.detail))
 
 
 def scan_role(path: str, role: str) -> str:
@@ -137,6 +156,8 @@ class SecretsAnalyzer(FileAnalyzer):
         try:
             role = scan_role(file.path, file.role)
             hits = self.detector.scan(file.data, self.kind(file.path), role)
+            if role == "ci" and self.detector.test_files != "report":
+                hits = [hit for hit in hits if not throwaway(hit)]
         except Exception as exc:  # noqa: BLE001 - the message could quote file contents
             raise RuntimeError(f"secret scan stopped ({type(exc).__name__})") from None
         finally:
@@ -161,6 +182,8 @@ def finding_for(hit: Hit, role: str) -> dict[str, Any]:
     message = describe(hit)
     if role == "test":
         message += " (in a test file)"
+    elif role == "ci" and rule.strength == "generic":
+        message += " (in CI configuration)"
     if hit.commented:
         message += " (in a commented-out line)"
     basis = rule.id if rule.aggregate else "|".join((rule.id, hit.preview, hit.name or hit.detail))
