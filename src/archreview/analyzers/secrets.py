@@ -105,7 +105,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "5"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration
+    version = "6"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django
     python_only = False
 
     def __init__(self) -> None:
