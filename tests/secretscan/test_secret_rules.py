@@ -133,12 +133,22 @@ NEGATIVES = [
     ("angular binding to a call", "code", '<pdf-viewer [src]="pdfSource()" [password]="pdfPassword()"></pdf-viewer>\n'),
     ("value that says it is not a secret", "config", "[pytest]\nenv =\n  PAPERLESS_PASSPHRASE=THISISNOTASECRET\n"),
     ("call with arguments", "code", 'const apiToken = "readToken(user.id)";\n'),
+    ("call with a string argument in embedded code", "config", '        existing_auth.password = user.get("password")\n'),
+    ("placeholder spelt in digits", "config", '      - "WEBUI_JWT_SECRET_KEY=t0p-s3cr3t"\n'),
+    ("default of a search engine's settings", "config", '  secret_key: "ultrasecretkey"\n'),
 ]
 
 
 @pytest.mark.parametrize("why,kind,text", NEGATIVES, ids=[n[0] for n in NEGATIVES])
 def test_look_alike_is_not_reported(detector, why, kind, text):
     assert found(detector, text, kind) == []
+
+
+def test_a_quoted_compose_entry_ends_the_value_before_its_quote(detector):
+    password = F.password()
+    [hit] = detector.scan(f'    environment:\n      - "API_TOKEN={password}"\n'.encode(), "config")
+    text = f'    environment:\n      - "API_TOKEN={password}"\n'.encode()
+    assert text[hit.start : hit.end].decode() == password
 
 
 def test_line_numbers_point_at_the_secret(detector):

@@ -25,7 +25,10 @@ _IDENTIFIER = re.compile(
 )
 # code that computes the value: pdfPassword(), this.auth.token(), getSecret(name)
 # (an Angular or Vue binding such as [password]="pdfPassword()" holds code)
-_CALL = re.compile(r"^(?:this\.)?[a-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*\([A-Za-z0-9_$.,]*\)$")
+# (arguments: names, numbers or short string literals: user.get("password"))
+_CALL = re.compile(
+    r"""^(?:this\.)?[a-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*\((?:[A-Za-z0-9_$.,\s]|"[^"]{0,40}"|'[^']{0,40}')*\)$"""
+)
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -74,7 +77,15 @@ def looks_like_placeholder(text: str, allow: AllowList, words: bool = True) -> b
         return True
     if words and any(word in lowered for word in allow.placeholder_words):
         return True
+    if words and any(ch in _LEET for ch in lowered):
+        # t0p-s3cr3t, ch4ng3m3: a placeholder spelt in digits is still one
+        plain = lowered.translate(_LEET)
+        if plain in allow.placeholder_values or any(word in plain for word in allow.placeholder_words):
+            return True
     return is_template(text)
+
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 
 def _squash(text: str) -> str:
