@@ -47,7 +47,7 @@ STATUS_WORDS = {"present": "Found", "partial": "Partly", "absent": "Not found"}
 ACTION_TEXT: dict[str, tuple[str, str, str]] = {
     "secrets": (
         "Remove {n} [password or key|passwords or keys] from the code and replace [it|them]",
-        "Anyone who can read the code can use these keys to get into your systems or run up bills.",
+        "Anyone who can read the code can use the keys written in it to get into your systems or run up bills.",
         "The keys are changed at each provider and the next review finds no keys in the code.",
     ),
     "secrets.history": (

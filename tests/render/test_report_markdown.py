@@ -115,7 +115,7 @@ def test_verdict_names_grade_trend_and_biggest_risk_in_business_terms():
     verdict = text.split("## 1. Verdict")[1].split("## 2.")[0]
     assert "**Grade D** (↓ worse)" in verdict
     assert "worse than the B of July 2026" in verdict
-    assert "The biggest risk: anyone who can read the code can use these keys" in verdict
+    assert "The biggest risk: anyone who can read the code can use the keys written in it" in verdict
     days = score(result)["debt"]["days"]
     assert f"about {round(days)} developer-days" in verdict
 
