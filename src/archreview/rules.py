@@ -37,8 +37,8 @@ evidence. Matchers:
                    bot enabled in the hosting settings leaves no file).
 
 ``framework`` (a dependency name, e.g. ``django``) says the rule is about
-that framework: an absent item's "none of these" list names the rule only
-when the project depends on it.
+that framework: it counts, and an absent item's "none of these" list names
+it, only when the project depends on it (or declares no dependencies at all).
 
 Rule ids are unique across packs; a user pack may replace a shipped rule by
 using its id.

@@ -245,6 +245,14 @@ def test_django_error_emails_to_the_admins_are_error_tracking(git_repo, tmp_path
     assert status(git_repo, tmp_path)["error_tracking"] == "present"
 
 
+def test_admins_in_a_flask_apps_config_is_not_djangos_error_mail(git_repo, tmp_path):
+    config = "import os\n\nclass Config:\n    MAIL_SERVER = os.environ.get('MAIL_SERVER')\n    ADMINS = ['ops@acme.io']\n"
+    git_repo.commit({"app/__init__.py": "from flask import Flask\n", "config.py": config, "requirements.txt": "flask==3.0.0\n", "Procfile": "web: gunicorn app:app\n"})
+    assert status(git_repo, tmp_path)["error_tracking"] == "absent"
+    git_repo.commit({"requirements.txt": "django==4.2.0\n"})
+    assert status(git_repo, tmp_path)["error_tracking"] == "partial"
+
+
 def test_error_tracking_partial_from_dsn_in_deploy_config(git_repo, tmp_path):
     git_repo.commit({**APP, "docker-compose.yml": "services:\n  web:\n    image: app\n    environment:\n      SENTRY_DSN: ${SENTRY_DSN}\n"})
     assert status(git_repo, tmp_path)["error_tracking"] == "partial"

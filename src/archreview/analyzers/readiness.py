@@ -42,7 +42,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "7"
+    version = "8"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -132,6 +132,13 @@ class ReadinessAnalyzer(RepoAnalyzer):
                 if name in rule.dependencies:
                     for source in sources[:MAX_EVIDENCE]:
                         found.setdefault(rule.id, []).append(Evidence(rule.id, source, 0, name))
+        # a rule about one framework counts only in a project that uses it
+        # (ADMINS in a Flask app's config is its own setting, not Django's);
+        # without any dependency list the project's framework is unknown
+        if names:
+            for rule in rules:
+                if rule.framework and rule.id in found and rule.framework not in names:
+                    del found[rule.id]
         return found
 
 
