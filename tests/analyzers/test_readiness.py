@@ -491,13 +491,16 @@ def test_runbooks_partial_with_deploy_guide_only(git_repo, tmp_path):
     assert status(git_repo, tmp_path)["runbooks"] == "partial"
 
 
-def test_runbooks_partial_with_an_install_section_in_the_readme(git_repo, tmp_path):
+def test_runbooks_partial_with_a_deployment_section_in_the_readme(git_repo, tmp_path):
     git_repo.commit({**APP, "Dockerfile": "FROM python\n", "README.md": "# Shop\n\nA shop.\n\n## Usage\n\nRun it.\n"})
     assert status(git_repo, tmp_path)["runbooks"] == "absent"
-    git_repo.commit({"README.md": "# Shop\n\nA shop.\n\n## Install\n\n    docker compose up\n"})
+    # "Installation" in a README is how to set up a development copy
+    git_repo.commit({"README.md": "# Shop\n\nA shop.\n\n## Installation\n\n    pip install -r requirements.txt\n"})
+    assert status(git_repo, tmp_path)["runbooks"] == "absent"
+    git_repo.commit({"README.md": "# Shop\n\nA shop.\n\n## Deployment\n\n    docker compose up -d\n"})
     item = readiness(scan(git_repo, tmp_path))["runbooks"]
     assert item["status"] == "partial"
-    assert item["evidence"] == ["README.md"] and item["quote"] == "## Install"
+    assert item["evidence"] == ["README.md"] and item["quote"] == "## Deployment"
 
 
 def test_an_install_section_in_a_librarys_readme_is_not_a_deployment_guide(git_repo, tmp_path):
