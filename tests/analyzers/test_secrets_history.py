@@ -71,6 +71,8 @@ def test_deleted_and_edited_out_secrets_are_found_with_their_commit(git_repo):
     assert section["status"] == "complete"
     # the shell script's one old version read whole; the Python files through the 5 commits' added lines
     assert section["versions_total"] == 1 and section["commits_checked"] == 5
+    # "complete" is the scanned revision's history, and the coverage says so
+    assert "git history: secrets were looked for in the history of the scanned revision only, not on other branches" in result.coverage.notes
 
 
 def test_a_python_secret_is_reported_where_the_commit_that_added_it_put_it(git_repo):

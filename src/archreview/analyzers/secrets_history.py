@@ -272,6 +272,9 @@ class SecretsHistoryAnalyzer(RepoAnalyzer):
                 f"git history: {count_text(walk.unreadable, 'old file version')} not checked for secrets: "
                 "git could not read them"
             )
+        # what "complete" covers: a leaked key on another branch or in a pull
+        # request is readable on the host as well
+        notes.append("git history: secrets were looked for in the history of the scanned revision only, not on other branches")
         unchecked = _unchecked_changes(gathered.python)
         if unchecked:
             notes.append(
