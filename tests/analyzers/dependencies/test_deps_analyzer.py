@@ -76,7 +76,7 @@ def test_offline_audit_of_a_monorepo(monorepo, django_db, no_network):
     doc = scan(repo, offline=True, advisory_db=django_db)
     assert no_network == []  # --offline: not one connection attempted
     assert not marker.exists()  # the planted setup.py never ran
-    assert doc["analyzers"]["dependencies"] == "3"
+    assert doc["analyzers"]["dependencies"] == "4"
 
     files = {f["path"]: f for f in doc["dependency_files"]}
     assert set(files) == {

@@ -470,3 +470,22 @@ def test_packages_an_image_installs_with_pip_are_its_requirements():
     assert {e.group for e in read("Dockerfile", as_path="docker/dev/Dockerfile").entries} == {"dev"}
     assert {e.group for e in read("Dockerfile", as_path=".devcontainer/Dockerfile").entries} == {"dev"}
     assert {e.group for e in read("Dockerfile", as_path="Dockerfile.test").entries} == {"test"}
+
+
+def test_a_heading_comment_in_a_requirements_file_groups_the_block_under_it():
+    from archreview.analyzers.dependencies.sources.requirements import RequirementsSource
+
+    text = (
+        "# Core\nfastapi==0.110.0\n# pinned for a security fix\nrequests==2.31.0\n"
+        "## Tests\npytest==8.0.0\npytest-docker\n"
+        "## Database\nsqlalchemy==2.0.0\n"
+        "#  Development tools:\nruff\n"
+    )
+    parsed = RequirementsSource().parse("backend/requirements.txt", text, SourceContext(1000, frozenset()))
+    assert [(e.name, e.group) for e in parsed.entries] == [
+        ("fastapi", "main"), ("requests", "main"), ("pytest", "test"), ("pytest-docker", "test"),
+        ("sqlalchemy", "main"), ("ruff", "dev"),
+    ]
+    # a file named for tests stays a test file under a heading about the product
+    parsed = RequirementsSource().parse("requirements-test.txt", "# Database\npsycopg==3.1.0\n", SourceContext(1000, frozenset()))
+    assert [e.group for e in parsed.entries] == ["test"]

@@ -58,6 +58,25 @@ _VALUE_OPTIONS = _TAKES_VALUE | set(_INCLUDE) | _EDITABLE | _INDEX | _EXTRA_INDE
 REQUIREMENT_FOLDERS = frozenset({"requirements", "reqs", "requirements.d", "deps", "dependencies"})
 
 
+#: a comment line that heads a block of a requirements file: a few words
+_HEADING = re.compile(r"^\s*#+\s*([A-Za-z][A-Za-z &/_-]{0,40}?)\s*:?\s*#*\s*$")
+_HEADING_GROUPS = (
+    (re.compile(r"(?i)^(?:unit |integration |e2e )?(?:tests?|testing)(?: (?:dependencies|requirements|tools|only))?$"), "test"),
+    (re.compile(r"(?i)^(?:dev|development|linting|linters?|lint|code quality|type checking|typing)(?: (?:dependencies|requirements|tools|only))?$"), "dev"),
+    (re.compile(r"(?i)^(?:docs?|documentation)(?: (?:dependencies|requirements|tools|only))?$"), "docs"),
+)
+
+
+def _heading_group(text: str) -> str | None:
+    """The group a heading names (``# Tests``, ``## Development tools``), or
+    None for a heading about the product (``# Database``): its entries are
+    the file's own group again."""
+    for pattern, group in _HEADING_GROUPS:
+        if pattern.match(text.strip()):
+            return group
+    return None
+
+
 def requirement_group(path: str) -> str:
     name = path.lower()
     if "constraint" in basename(name):
@@ -114,6 +133,11 @@ class _Reader:
         seen: set[str] = set()
         repeated = 0
         for number, logical in _logical_lines(lines):
+            heading = _HEADING.match(logical)
+            if heading is not None:
+                # "# Tests" over a block of the file: its entries are test tools
+                self.group = _heading_group(heading.group(1)) or requirement_group(path)
+                continue
             line = _COMMENT.sub("", logical).strip()
             if not line:
                 continue
