@@ -375,6 +375,23 @@ def test_a_library_unpinned_in_two_files_is_one_library():
     assert "2 libraries have no exact version." in markdown(result)
 
 
+def test_every_main_safety_net_found_does_not_claim_the_others():
+    from archreview.wording import READINESS_MAIN
+
+    result = load("midsize.json")
+    for item in result.sections["readiness"]:
+        item["status"] = "present" if item["id"] in READINESS_MAIN else item["status"]
+        item["evidence"] = item.get("evidence") or ["x"]
+    others = [i for i in result.sections["readiness"] if i["id"] not in READINESS_MAIN]
+    others[0]["status"] = "absent"
+    text = markdown(result)
+    assert "Every main safety net we look for was found in the repository." in text
+    assert "Every safety net we look for was found" not in text
+    for item in others:
+        item["status"] = "present"
+    assert "Every safety net we look for was found in the repository." in markdown(result)
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)
