@@ -28,6 +28,7 @@ PATHS = [
     "third_party/lib.py",
     "backend/retrieval/web/testdata/search_response.json",
     "pkg/test_data/sample.py",
+    "playwright_tests/flows/add_article.py",
 ]
 
 
@@ -61,6 +62,8 @@ def test_default_selection():
         # recorded responses and sample inputs of tests
         "backend/retrieval/web/testdata/search_response.json": (None, "test"),
         "pkg/test_data/sample.py": (None, "test"),
+        # a browser suite beside the unit tests
+        "playwright_tests/flows/add_article.py": (None, "test"),
     }
 
 

@@ -84,6 +84,14 @@ DEFAULT_TESTS = (
     "**/*.test.[jt]sx",
     "**/e2e/",
     "**/cypress/",
+    # browser and integration suites kept beside the unit tests
+    "**/playwright/",
+    "**/playwright_tests/",
+    "**/integration_tests/",
+    "**/functional_tests/",
+    "**/e2e_tests/",
+    "**/selenium_tests/",
+    "**/acceptance_tests/",
 )
 
 DEFAULT_MAX_FILE_SIZE = 1_048_576

@@ -392,6 +392,17 @@ def test_every_main_safety_net_found_does_not_claim_the_others():
     assert "Every safety net we look for was found in the repository." in markdown(result)
 
 
+def test_the_python_file_count_says_it_leaves_out_the_excluded_files():
+    result = load("midsize.json")
+    result.coverage.excluded, result.coverage.excluded_by = 11, {"database migrations": 11}
+    text = markdown(result)
+    assert (
+        f"{result.coverage.files_total:,} files in the repository; {result.coverage.python_files:,} Python files "
+        "besides those left out on purpose (below)."
+    ) in text
+    assert "11 files left out on purpose: database migrations (11)." in text
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

@@ -134,6 +134,7 @@ NEGATIVES = [
     ("value that says it is not a secret", "config", "[pytest]\nenv =\n  PAPERLESS_PASSPHRASE=THISISNOTASECRET\n"),
     ("call with arguments", "code", 'const apiToken = "readToken(user.id)";\n'),
     ("call with a string argument in embedded code", "config", '        existing_auth.password = user.get("password")\n'),
+    ("namespaced cache key", "code", 'WIKI_REBUILD_TOKEN = "sumo:wiki:full-rebuild"\n'),
     ("placeholder spelt in digits", "config", '      - "WEBUI_JWT_SECRET_KEY=t0p-s3cr3t"\n'),
     ("default of a search engine's settings", "config", '  secret_key: "ultrasecretkey"\n'),
 ]
@@ -247,3 +248,8 @@ def test_a_password_in_commented_out_code_is_one_step_less_severe(detector):
     assert (commented.severity, commented.commented) == ("medium", True)
     [provider] = detector.scan(f'    // const t = "{token}";\n'.encode())
     assert provider.commented and provider.severity == "critical"  # a provider's key works wherever it is written
+    # a PEM block opens with five dashes, not SQL's comment
+    [key] = detector.scan(F.private_key().encode())
+    assert not key.commented
+    [sql] = detector.scan(f"-- SECRET = '{password}'\n".encode())
+    assert sql.commented

@@ -928,7 +928,9 @@ def _coverage(result: ScanResult) -> list[str]:
     product = sum(1 for f in result.files if f.role == "source")
     tests = sum(1 for f in result.files if f.role == "test")
     lines = [
-        f"{c.files_total:,} files in the repository, {c.python_files:,} of them Python.",
+        # python_files counts the Python files not left out on purpose (migrations...)
+        f"{c.files_total:,} files in the repository; {c.python_files:,} Python files"
+        + (" besides those left out on purpose (below)." if c.excluded else "."),
         f"{c.analyzed:,} Python files analysed ({product:,} product, {tests:,} test), {c.lines_analyzed:,} lines.",
     ]
     if c.other_code:

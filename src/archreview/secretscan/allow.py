@@ -18,10 +18,12 @@ _REFERENCE = re.compile(
     r"""(?i)^(?:os\.environ|os\.getenv|getenv|environ|env\(|env\.|config\(|settings\.|process\.env|import\.meta\.env|secrets\.|vault:|ssm:|arn:aws:secretsmanager|!vault|!env)"""
 )
 # a name rather than a value: user_password, DB_PASSWORD, authToken,
-# TokenAuthProvider, accounts.forms.SetPasswordForm
+# TokenAuthProvider, accounts.forms.SetPasswordForm, sumo:wiki:full-rebuild
 _IDENTIFIER = re.compile(
     r"^(?:[a-z][a-z_.\-]*|[A-Z][A-Z0-9_]*_[A-Z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+"
-    r"|(?:[a-z_][a-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*)$"
+    r"|(?:[a-z_][a-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*"
+    # a namespaced cache or lock key: sumo:wiki:full-rebuild
+    r"|[a-z][a-z_-]*(?::[a-z][a-z_-]*)+)$"
 )
 # code that computes the value: pdfPassword(), this.auth.token(), getSecret(name)
 # (an Angular or Vue binding such as [password]="pdfPassword()" holds code)

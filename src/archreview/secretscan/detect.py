@@ -25,7 +25,8 @@ from .redact import preview as make_preview
 LOWER_SEVERITY = {"critical": "high", "high": "medium", "medium": "low", "low": "info", "info": "info"}
 TEST_POLICIES = ("lower", "skip", "report")
 #: a line that is a comment: #, //, --, ;, /*, *, <!--, REM
-_COMMENT_LINE = re.compile(rb"^[ \t]*(?:#|//|--|;|/\*|\*|<!--|rem\s)", re.IGNORECASE)
+# (``--`` is SQL's comment; ``-----BEGIN`` opens a PEM block, ``---`` a YAML document)
+_COMMENT_LINE = re.compile(rb"^[ \t]*(?:#|//|--(?!-)|;|/\*|\*|<!--|rem\s)", re.IGNORECASE)
 BLOCK_WINDOW = 20_000
 MAX_NAMES = 10
 _NAME_BEFORE = re.compile(
