@@ -166,3 +166,18 @@ def test_file_names_shared_by_several_folders_are_told_apart():
         "api/models.py", "front/models.py", "front/views.py", "api/views.py", "settings.py", "test_views.py",
     ]
     assert short_name("views.py", ["views.py", "app/views.py"]) == "views.py"  # the whole path is all there is
+
+
+def test_a_library_with_no_fixed_release_is_not_told_to_upgrade():
+    result = load("midsize.json")
+    vulnerable = [f for f in result.findings if f.rule == "deps.vulnerable"]
+    django = [f for f in vulnerable if f.extra.get("package") == "django"]
+    for finding in django:
+        finding.extra["fixed_in"] = []
+    actions = build_actions(result, lambda f: effort_minutes(f, {}))
+    action = next(a for a in actions if a.key == "deps.vulnerable")
+    assert action.title == "Upgrade authlib and idna and check how django is used, to close known security holes"
+    for finding in vulnerable:
+        finding.extra["fixed_in"] = []
+    action = next(a for a in build_actions(result, lambda f: effort_minutes(f, {})) if a.key == "deps.vulnerable")
+    assert action.title == "Check how authlib, idna and django are used: known security holes with no fixed release yet"

@@ -105,8 +105,18 @@ def _text(key: str, members: list[Finding], total: int, paths: list[str] | None 
         title += f" (the worst {n:,} of {total:,})"
     if key == "deps.vulnerable":
         names = vulnerable_names(members)
-        if 0 < len(names) <= 3:
+        unfixed = [name for name in names if not any((f.extra or {}).get("fixed_in") for f in members if package_of(f) == name)]
+        if 0 < len(names) <= 3 and not unfixed:
             title = f"Upgrade {join_words(names)} to close known security holes"
+        elif 0 < len(names) <= 3 and len(unfixed) == len(names):
+            # no release closes them yet: upgrading is not the way out
+            title = f"Check how {join_words(names)} {'is' if len(names) == 1 else 'are'} used: known security holes with no fixed release yet"
+        elif 0 < len(names) <= 3:
+            fixable = [n for n in names if n not in unfixed]
+            title = (
+                f"Upgrade {join_words(fixable)} and check how {join_words(unfixed)} "
+                f"{'is' if len(unfixed) == 1 else 'are'} used, to close known security holes"
+            )
     why = fill(why, n, rule=key, files=shown) if why else members[0].plain
     return title, why, fill(done, n, rule=key, files=shown)
 
