@@ -434,6 +434,26 @@ def test_what_a_dockerfile_installs_with_pip_is_audited_and_checked_for_a_pin(gi
     assert monitoring["status"] != "absent"
 
 
+def test_docs_and_test_tools_beside_a_pinned_product_need_no_lockfile(git_repo, django_db, no_network):
+    git_repo.commit(
+        {
+            "app.py": "import django\n",
+            "requirements.txt": "django==4.2.20\n",
+            "docs/requirements.txt": "mkdocs\nmkdocs-material\n",
+            "tests/playwright/requirements.txt": "playwright\n",
+        },
+        date="2025-05-01",
+    )
+    doc = scan(git_repo, offline=True, advisory_db=django_db)
+    assert not deps_findings(doc, "deps.no-lockfile")
+    assert {f["basis"] for f in deps_findings(doc, "deps.unpinned")} == {"mkdocs", "mkdocs-material", "playwright"}
+    # the product's own libraries floating still need one
+    git_repo.commit({"requirements.txt": "django>=4.2\n"}, date="2025-05-02")
+    doc = scan(git_repo, offline=True, advisory_db=django_db)
+    no_lock = {f["path"]: f["severity"] for f in deps_findings(doc, "deps.no-lockfile")}
+    assert no_lock["requirements.txt"] == "medium"
+
+
 def test_offline_without_advisory_data_claims_no_clean_bill_of_health(git_repo, tmp_path, no_network):
     git_repo.commit({"requirements.txt": "django==3.2.0\nflask==2.1.3\n", "app.py": "import django\n"}, date="2025-05-01")
     out = tmp_path / "report.md"

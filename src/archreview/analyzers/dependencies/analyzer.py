@@ -321,8 +321,9 @@ def _projects_without_lock(rows: list[Row], files: dict[str, ParsedFile]):
         )
         packaged = all(files[r.entry.source_file].packaged for r in members)
         optional = all(r.entry.group != "main" for r in members)
-        if optional and folder in pinned_main:
-            # only development/test/docs tools float while the product's own
+        if optional and pinned_main:
+            # only development/test/docs tools float (docs/requirements.txt,
+            # tests/e2e/requirements.txt) while the product's own
             # dependencies are pinned: their "unpinned" notes say enough
             continue
         projects.append((folder, main, packaged, optional))
