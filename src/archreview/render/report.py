@@ -742,8 +742,8 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
         if unaudited:
             sentences.append(
                 f"Of the {count_text(len(audited), 'library', 'libraries')} whose version we could check, none has a "
-                f"known security hole; the other {len(unaudited):,} name only a range of versions and were not "
-                "checked (see the coverage appendix)."
+                f"known security hole; the other {len(unaudited):,} have no exact version and were not checked "
+                "(see the coverage appendix)."
             )
         else:
             sentences.append("None of them has a known security hole.")
