@@ -114,6 +114,19 @@ def test_vendor_inventory_from_imports_dependencies_and_config(git_repo, tmp_pat
     json.dumps(result.sections["vendors"])
 
 
+def test_vector_databases_local_models_and_oidc_sign_in_are_outside_services(git_repo, tmp_path):
+    git_repo.commit({
+        "app/chat.py": "import ollama\n",
+        "requirements.txt": "qdrant-client==1.9.0\nmozilla-django-oidc==4.0.0\npinecone==5.0.0\n",
+        "app/settings.py": "import os\nRECAPTCHA_KEY = os.environ['DJANGO_RECAPTCHA_SITE_KEY']\n",
+    })
+    vendors = {v["name"]: v for v in findings(git_repo, tmp_path).sections["vendors"]}
+    assert vendors["Ollama (self-hosted language models)"]["category"] == "ai"
+    assert vendors["Qdrant"]["category"] == vendors["Pinecone"]["category"] == "data"  # a vector database
+    assert vendors["An OpenID Connect sign-in provider"]["category"] == "auth"
+    assert vendors["reCAPTCHA"]["via"] == ["config"]
+
+
 def test_hosting_platforms_and_an_smtp_server_are_outside_services(git_repo, tmp_path):
     git_repo.commit({
         "app.py": "x = 1\n",
