@@ -60,6 +60,47 @@ def test_dangerous_workflow_patterns(git_repo, tmp_path):
     assert all(f.area == "readiness" and f.plain for f in by_rule.values())
 
 
+PREVIEW = """\
+name: Docs
+on:
+  workflow_run:
+    workflows: [Pytest]
+    types: [completed]
+  {trigger}:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  preview:
+    runs-on: ubuntu-latest
+    if: {condition}
+    permissions:
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v4
+        with:
+          ref: "refs/pull/${{{{ github.event.number }}}}/merge"
+      - run: mkdocs build
+"""
+
+
+@pytest.mark.parametrize(
+    ("trigger", "condition", "dangerous"),
+    [
+        # the pull request payload is empty under workflow_run: the job runs on pull_request only
+        ("pull_request", "github.event.pull_request", False),
+        ("pull_request", "github.event_name == 'pull_request'", False),
+        # ... but pull_request_target has the payload, and secrets
+        ("pull_request_target", "github.event.pull_request", True),
+        ("pull_request", "always()", True),
+    ],
+)
+def test_a_job_that_runs_only_on_pull_requests_gets_no_secrets(git_repo, tmp_path, trigger, condition, dangerous):
+    git_repo.commit({".github/workflows/docs.yml": PREVIEW.format(trigger=trigger, condition=condition)})
+    rules = {f.rule for f in findings(git_repo, tmp_path).findings}
+    assert ("practices.dangerous-workflow" in rules) is dangerous
+
+
 def test_safe_workflow_has_no_practice_findings(git_repo, tmp_path):
     git_repo.commit({".github/workflows/ci.yml": SAFE})
     result = findings(git_repo, tmp_path)

@@ -52,6 +52,23 @@ def _finding(packs, pid: str, path: str, line: int, message: str, basis: str, ef
     )
 
 
+PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
+_ONLY_PULL_REQUEST = re.compile(r"""github\.event_name\s*==\s*['"]pull_request['"]""")
+
+
+def _privileged_triggers(triggers: set[str], condition: str) -> set[str]:
+    """The triggers with secrets and write access under which a job runs,
+    given its ``if:``: ``github.event_name == 'pull_request'`` runs it on
+    none of them; ``github.event.pull_request`` (the payload) is empty under
+    ``workflow_run``, so the job runs only under ``pull_request_target``."""
+    privileged = triggers & PRIVILEGED_TRIGGERS
+    if _ONLY_PULL_REQUEST.search(condition) and "||" not in condition:
+        return set()
+    if re.fullmatch(r"\s*(?:\$\{\{\s*)?github\.event\.pull_request(?:\s*\}\})?\s*", condition):
+        return privileged - {"workflow_run"}
+    return privileged
+
+
 def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Finding]:
     findings: list[Finding] = []
     for path, wf in sorted(workflows.items()):
@@ -64,6 +81,7 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
         for job in wf.get("jobs", []):
             if not job.get("permissions"):
                 jobs_without_permissions += 1
+            runs_on = _privileged_triggers(triggers, str(job.get("if", "")))
             for step in job.get("steps", []):
                 uses = step.get("uses")
                 if uses and not uses.startswith("./") and "@" in uses:
@@ -73,8 +91,8 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
                             unpinned.append((step["line"], uses))
                     elif not _SHA.match(ref):
                         unpinned.append((step["line"], uses))
-                if uses and uses.split("@")[0].lower() == "actions/checkout" and _PR_HEAD.search(step.get("ref", "")):
-                    checkouts_pr_head.append((step["line"], f"{uses} with ref {step['ref']}"))
+                if runs_on and uses and uses.split("@")[0].lower() == "actions/checkout" and _PR_HEAD.search(step.get("ref", "")):
+                    checkouts_pr_head.append((step["line"], f"{uses} with ref {step['ref']}", runs_on))
                 run = step.get("run", "")
                 untrusted = _UNTRUSTED.search(run) if run else None
                 if untrusted:
@@ -110,9 +128,8 @@ def workflow_findings(packs, workflows: dict[str, dict[str, Any]]) -> list[Findi
                     "permissions missing",
                 )
             )
-        dangerous_triggers = triggers & {"pull_request_target", "workflow_run"}
-        if dangerous_triggers and checkouts_pr_head:
-            line, what = checkouts_pr_head[0]
+        if checkouts_pr_head:
+            line, what, dangerous_triggers = checkouts_pr_head[0]
             findings.append(
                 _finding(
                     packs, "dangerous-workflow", path, line,

@@ -73,7 +73,7 @@ class _Compiled:
 
 class RulesAnalyzer(FileAnalyzer):
     name = "rules"
-    version = "4"  # 3: a workflow quote is the test runner's line first; 4: [], () and set() are empty values
+    version = "5"  # 3: a workflow quote is the test runner's line first; 4: [], () and set() are empty values; 5: a job's if: in workflow summaries
     python_only = False
 
     def __init__(self) -> None:

@@ -156,14 +156,15 @@ def workflow_summary(doc: Any) -> dict[str, Any] | None:
             if step.get("continue-on-error") is True:
                 entry["continue_on_error"] = True
             steps.append(entry)
-        jobs.append(
-            {
-                "id": str(job_id),
-                "line": doc["jobs"].lines.get(job_id, 0),
-                "permissions": _permissions(job.get("permissions")) if "permissions" in job else "",
-                "steps": steps,
-            }
-        )
+        entry_job = {
+            "id": str(job_id),
+            "line": doc["jobs"].lines.get(job_id, 0),
+            "permissions": _permissions(job.get("permissions")) if "permissions" in job else "",
+            "steps": steps,
+        }
+        if isinstance(job.get("if"), (str, bool)):
+            entry_job["if"] = str(job["if"])[:RUN_LIMIT]
+        jobs.append(entry_job)
     return {
         "name": str(doc.get("name") or ""),
         "on": triggers,
