@@ -157,6 +157,20 @@ def test_a_history_of_one_imported_commit_says_nothing_about_people(git_repo, tm
     assert [f.rule for f in result.findings if f.rule == "activity.bus-factor"] == ["activity.bus-factor"]
 
 
+def test_a_file_someone_active_has_taken_over_is_not_lost(git_repo, tmp_path):
+    (git_repo.path / ".archreview.toml").write_text("[activity]\ninactive_months = 6\n", encoding="utf-8")
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(60))
+    git_repo.commit({"app/models.py": body, "app/old.py": body}, date="2023-01-05", author=ANN)
+    git_repo.commit({"app/other.py": "X = 1\n"}, date="2023-02-05", author=ANN)  # Ann's last commit
+    # Bob keeps one file going this year with small changes; the other nobody touches
+    for month in range(1, 6):
+        git_repo.commit({"app/models.py": body + f"# {month}\n"}, date=f"2025-0{month}-10", author=BOB)
+    _r, activity = _activity(git_repo.path)
+    lost = {row["path"] for row in activity["knowledge_loss"]["files"]}
+    assert "app/old.py" in lost  # Ann wrote it and left; nobody took it over
+    assert "app/models.py" not in lost  # Ann wrote most of it, but Bob maintains it now
+
+
 def test_mailmap_is_honoured(repo):
     git_repo, _c = repo
     git_repo.commit({"app/api.py": "def get(items, key):\n    return key\n"}, date="2025-06-20", author="cara <cara@old.example>")

@@ -18,7 +18,8 @@ Definitions (also in docs/result-schema.md):
   Python files over the last 12 months);
 * knowledge loss: product files whose main authors (those who together added
   more than half of the file's lines over its history) have all made no
-  commit at all for ``inactive_months``;
+  commit at all for ``inactive_months``, and that nobody active has taken
+  over (made most of the last 12 months' changes to);
 * authors are people after ``.mailmap``; two names or addresses that appear
   together on a commit belong to one person (so one person's work, private
   and old addresses count once even without a ``.mailmap``);
@@ -289,6 +290,10 @@ def compute(inputs: Inputs) -> tuple[dict, dict]:
             continue
         owners = main_authors(h.added_by_author)
         if not owners or any(last_commit.get(o, 0) >= inactive_before for o in owners):
+            continue
+        # someone active has taken the file over: they made most of this
+        # year's changes to it
+        if any(last_commit.get(o, 0) >= inactive_before for o in main_authors(h.recent_by_author)):
             continue
         sloc = inputs.files[path].sloc
         total = sum(h.added_by_author.values())
