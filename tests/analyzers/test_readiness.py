@@ -430,6 +430,16 @@ def test_health_evidence_prefers_the_applications_endpoint_to_a_database_healthc
     assert item["status"] == "present" and item["evidence"][0] == "app/routes.py"
 
 
+def test_ci_evidence_is_the_pipeline_that_runs_the_tests_whichever_service_runs_it(git_repo, tmp_path):
+    build = "name: Build\non:\n  push:\npermissions:\n  contents: read\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build .\n"
+    circle = "version: 2.1\njobs:\n  test:\n    docker:\n      - image: python:3.12\n    steps:\n      - checkout\n      - run: python -m pytest -q\n"
+    git_repo.commit({**APP, ".github/workflows/build-and-push.yml": build, ".circleci/config.yml": circle})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert item["status"] == "present"
+    assert item["why"].startswith("A CI pipeline runs the tests or checks: .circleci/config.yml line 8")
+    assert "pytest" in item["quote"]
+
+
 def test_release_only_workflow_is_not_ci(git_repo, tmp_path):
     git_repo.commit({**APP, ".github/workflows/release.yml": "on:\n  release:\n    types: [published]\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n"})
     assert status(git_repo, tmp_path)["ci"] == "absent"
