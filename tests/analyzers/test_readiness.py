@@ -420,6 +420,11 @@ def test_ci_quote_is_the_test_runner_not_a_file_named_test(git_repo, tmp_path):
     git_repo.commit({".github/workflows/ci-backend.yml": workflow.replace("uv run pytest --cov", "./run test")})
     item = readiness(scan(git_repo, tmp_path))["ci"]
     assert item["status"] == "present" and item["quote"] == "./run test"
+    # an install of the test extras is not a test run
+    install = workflow.replace("uv run pytest --cov", "pip install -e .[dev,test]")
+    git_repo.commit({".github/workflows/ci-backend.yml": install})
+    item = readiness(scan(git_repo, tmp_path))["ci"]
+    assert "[dev,test]" not in item["quote"]
 
 
 def test_health_evidence_prefers_the_applications_endpoint_to_a_database_healthcheck(git_repo, tmp_path):
