@@ -170,6 +170,14 @@ def test_ci_configuration_gets_provider_tokens_and_a_step_less_for_passwords_but
     assert {".github/workflows/ci.yml", ".ci/compose.ci.yaml", "docker-compose.test.yml"} <= reported
 
 
+def test_an_example_file_gets_provider_tokens_and_a_step_less_for_passwords(git_repo):
+    git_repo.commit({".env.sample": f"DB_PASSWORD={F.password()}\nGITHUB_TOKEN={F.github_token()}\n"}, date="2025-01-10")
+    found = {f.rule: f for f in secrets_of(scan(git_repo.path))}
+    assert found["secrets.github-token"].severity == "critical"
+    generic = [f for f in found.values() if f.rule != "secrets.github-token"]
+    assert generic and all(f.severity == "medium" and f.message.endswith("(in an example file)") for f in generic)
+
+
 def test_javascript_test_files_are_test_files(git_repo):
     # a Jest spec's fake token, and the same line in product code
     line = f"const newToken = '{F.password()}'\n"

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 from ..errors import ConfigError
-from ..secretscan.detect import TEST_POLICIES, Detector, Hit
+from ..secretscan.detect import LOWER_SEVERITY, TEST_POLICIES, Detector, Hit
 from ..secretscan.pack import Pack, load_pack
 from ..secretscan.paths import is_skipped, path_kind
 from .base import FileAnalyzer, SourceFile, finding_dict
@@ -105,7 +106,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "6"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django
+    version = "7"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django; 7: example files one step lower
     python_only = False
 
     def __init__(self) -> None:
@@ -155,15 +156,27 @@ class SecretsAnalyzer(FileAnalyzer):
         started = time.process_time()
         try:
             role = scan_role(file.path, file.role)
-            hits = self.detector.scan(file.data, self.kind(file.path), role)
+            kind = self.kind(file.path)
+            hits = self.detector.scan(file.data, kind, role)
             if role == "ci" and self.detector.test_files != "report":
                 hits = [hit for hit in hits if not throwaway(hit)]
+            if kind == "env-example":
+                hits = [_in_example(hit) for hit in hits]
         except Exception as exc:  # noqa: BLE001 - the message could quote file contents
             raise RuntimeError(f"secret scan stopped ({type(exc).__name__})") from None
         finally:
             file.add_time("secrets", time.process_time() - started)
         findings = [finding_for(hit, role) for hit in hits]
         return {"findings": findings, "metrics": {"secrets": len(findings)}}
+
+
+def _in_example(hit: Hit) -> Hit:
+    """A generic secret in an example file (``.env.example``, ``.env.sample``)
+    is one step less severe: most often a sample value to replace, though
+    real ones do get copied there; a provider's key keeps its severity."""
+    if hit.rule.strength != "generic" or hit.rule.aggregate:
+        return hit
+    return replace(hit, severity=LOWER_SEVERITY[hit.severity], example=True)
 
 
 def describe(hit: Hit) -> str:
@@ -184,6 +197,8 @@ def finding_for(hit: Hit, role: str) -> dict[str, Any]:
         message += " (in a test file)"
     elif role == "ci" and rule.strength == "generic":
         message += " (in CI configuration)"
+    if hit.example:
+        message += " (in an example file)"
     if hit.commented:
         message += " (in a commented-out line)"
     basis = rule.id if rule.aggregate else "|".join((rule.id, hit.preview, hit.name or hit.detail))

@@ -48,6 +48,7 @@ class Hit:
     count: int = 1  # aggregate rules: how many values
     names: tuple[str, ...] = ()
     commented: bool = False  # the line is a comment (commented-out code)
+    example: bool = False  # in an example file (.env.example): a generic match one step lower
     #: (start, end, label, text) of the name, scheme and host, checked by _finish_labels
     _labels: list[tuple[int, int, str, str]] = field(default_factory=list, repr=False)
 
