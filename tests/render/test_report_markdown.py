@@ -403,6 +403,23 @@ def test_the_python_file_count_says_it_leaves_out_the_excluded_files():
     assert "11 files left out on purpose: database migrations (11)." in text
 
 
+def test_two_bandit_tests_on_one_line_are_one_security_issue():
+    from archreview.model import Finding
+
+    def finding(test, severity, line):
+        return Finding(
+            rule=f"security.{test}", area="security", severity=severity, path="app/run.py", line=line,
+            message=test, plain="", effort_minutes=15, basis=test,
+        )
+
+    result = load("midsize.json")
+    result.findings = [f for f in result.findings if f.area != "security"] + [
+        finding("B603", "low", 10), finding("B607", "low", 10), finding("B602", "high", 20), finding("B604", "medium", 20),
+    ]
+    row = next(line for line in markdown(result).splitlines() if line.startswith("| Security of the code |"))
+    assert "1 serious and 1 minor issues." in row
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

@@ -511,13 +511,21 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
     if area == "security":
         if not findings:
             return "The scanner found no risky code."
-        counts = Counter(f.severity for f in findings)
+        # places, as the plan counts them: two of bandit's tests on one line
+        # (B603 and B607 on one subprocess call) are one thing to fix, at the
+        # worse of the two severities
+        worst: dict[tuple[str, int], str] = {}
+        for f in findings:
+            place = (f.path, f.line)
+            if place not in worst or SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst[place]]:
+                worst[place] = f.severity
+        counts = Counter(worst.values())
         parts = []
         for words, severities in (("serious", ("critical", "high")), ("moderate", ("medium",)), ("minor", ("low", "info"))):
             n = sum(counts[s] for s in severities)
             if n:
                 parts.append(f"{n:,} {words}")
-        text = f"{join_words(parts)} {'issue' if len(findings) == 1 else 'issues'}."
+        text = f"{join_words(parts)} {'issue' if len(worst) == 1 else 'issues'}."
         serious = [f for f in findings if severity_at_least(f.severity, "high")]
         if serious:
             fix = sum(effort_minutes(f, overrides) for f in serious)
