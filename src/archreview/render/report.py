@@ -750,7 +750,7 @@ def _dependencies(view: ReportView, result: ScanResult) -> None:
         if unaudited:
             sentences.append(
                 f"Of the {count_text(len(audited), 'library', 'libraries')} whose version we could check, none has a "
-                f"known security hole; the other {len(unaudited):,} have no exact version and were not checked "
+                f"known security hole; the other {len(unaudited):,} have no exact version anywhere and were not checked "
                 "(see the coverage appendix)."
             )
         else:
