@@ -253,6 +253,22 @@ def test_admins_in_a_flask_apps_config_is_not_djangos_error_mail(git_repo, tmp_p
     assert status(git_repo, tmp_path)["error_tracking"] == "partial"
 
 
+def test_djangos_error_mail_alerts_someone_only_when_admins_are_set(git_repo, tmp_path):
+    logging = "LOGGING = {'handlers': {'mail_admins': {'class': 'django.utils.log.AdminEmailHandler'}}}\n"
+    empty = "ADMINS = (\n    # ('Your Name', 'your_email@domain.com'),\n)\n"
+    git_repo.commit({**APP, "requirements.txt": "django==4.2.0\n", "app/settings.py": empty + logging})
+    assert status(git_repo, tmp_path)["alerting"] == "absent"  # the handler mails nobody
+    git_repo.commit({"app/settings.py": "ADMINS = [('Ops', 'ops@acme.io')]\n" + logging})
+    item = readiness(scan(git_repo, tmp_path))["alerting"]
+    assert item["status"] == "present" and item["evidence"] == ["app/settings.py"]
+    # a watchdog's own recipients setting
+    git_repo.commit({"app/settings.py": "from decouple import config\nWATCHDOG_EMAIL_RECIPIENTS = config('WATCHDOG_EMAIL_RECIPIENTS', default='')\n"})
+    assert status(git_repo, tmp_path)["alerting"] == "present"
+    # Python's own mail handler names its recipients itself
+    git_repo.commit({"app/settings.py": "import logging.handlers\nh = logging.handlers.SMTPHandler('smtp', 'a@acme.io', ['ops@acme.io'], 'Error')\n"})
+    assert status(git_repo, tmp_path)["alerting"] == "present"
+
+
 def test_error_tracking_partial_from_dsn_in_deploy_config(git_repo, tmp_path):
     git_repo.commit({**APP, "docker-compose.yml": "services:\n  web:\n    image: app\n    environment:\n      SENTRY_DSN: ${SENTRY_DSN}\n"})
     assert status(git_repo, tmp_path)["error_tracking"] == "partial"
