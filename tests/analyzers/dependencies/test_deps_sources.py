@@ -489,3 +489,46 @@ def test_a_heading_comment_in_a_requirements_file_groups_the_block_under_it():
     # a file named for tests stays a test file under a heading about the product
     parsed = RequirementsSource().parse("requirements-test.txt", "# Database\npsycopg==3.1.0\n", SourceContext(1000, frozenset()))
     assert [e.group for e in parsed.entries] == ["test"]
+
+
+UV_PROD_EXTRA = """\
+version = 1
+
+[[package]]
+name = "shop"
+version = "1.0"
+source = { editable = "." }
+dependencies = [{ name = "django" }]
+
+[package.optional-dependencies]
+dev = [{ name = "psycopg" }, { name = "pytest" }]
+prod = [{ name = "psycopg" }, { name = "gunicorn" }]
+
+[[package]]
+name = "django"
+version = "5.2.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "psycopg"
+version = "3.2.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pytest"
+version = "8.4.2"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "gunicorn"
+version = "23.0.0"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+
+def test_an_extra_for_production_is_what_the_product_runs_on():
+    # the image runs uv sync --extra prod: the database driver both extras
+    # name is a production library, not a development tool
+    parsed = source_for("uv.lock").parse("uv.lock", UV_PROD_EXTRA, SourceContext(1000, frozenset({"uv.lock"})))
+    groups = {e.name: e.group for e in parsed.entries}
+    assert groups == {"django": "main", "psycopg": "main", "gunicorn": "main", "pytest": "dev"}

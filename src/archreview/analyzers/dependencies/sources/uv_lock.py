@@ -11,6 +11,8 @@ not libraries the product runs on. A package no root reaches stays ``main``."""
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -69,6 +71,9 @@ def _names(items: Any) -> list[tuple[str, list[str]]]:
     return out
 
 
+_PRODUCTION = re.compile(r"(?i)^(?:prod|production|server|runtime|deploy|deployment)$")
+
+
 def package_groups(data: dict[str, Any]) -> dict[str, str]:
     """Canonical package name -> ``main`` or the dependency group / extra that
     first reaches it (see the module's docstring)."""
@@ -86,8 +91,10 @@ def package_groups(data: dict[str, Any]) -> dict[str, str]:
     manifest = data.get("manifest") if isinstance(data.get("manifest"), dict) else {}
     for group, items in (manifest.get("dependency-groups") or {}).items() if isinstance(manifest.get("dependency-groups"), dict) else []:
         named.append((str(group), _names(items)))
-    # the dev group first, then the others by name: the label a reader expects
-    roots += sorted(named, key=lambda g: (g[0] != "dev", g[0]))
+    # an extra or group for production (uv sync --extra prod in the image) is
+    # what the product runs on; then the dev group, then the others by name
+    roots += [("main", items) for group, items in named if _PRODUCTION.match(group)]
+    roots += sorted((g for g in named if not _PRODUCTION.match(g[0])), key=lambda g: (g[0] != "dev", g[0]))
     found: dict[str, str] = {}
     for group, start in roots:
         pending = list(start)
