@@ -327,6 +327,15 @@ def test_health_check_from_docker_healthcheck_and_route(git_repo, tmp_path):
     assert item["status"] == "present" and item["evidence"] == ["app/urls.py"]
 
 
+def test_health_evidence_is_the_route_not_a_settings_list_naming_its_path(git_repo, tmp_path):
+    settings = 'SECURE_REDIRECT_EXEMPT = [\n    r"^healthz/$",\n]\n'
+    urls = "from django.urls import path\n\nurlpatterns = [\n    path('healthz/', views.health),\n]\n"
+    git_repo.commit({**APP, "app/settings.py": settings, "app/sumo/urls.py": urls})
+    item = readiness(scan(git_repo, tmp_path))["health_check"]
+    assert item["status"] == "present"
+    assert item["evidence"][0] == "app/sumo/urls.py"
+
+
 def test_status_field_name_is_not_a_health_route(git_repo, tmp_path):
     git_repo.commit({**APP, "app/tables.py": "fields = ('name', 'status', 'ping')\nORDER = {'status': 1}\n"})
     assert status(git_repo, tmp_path)["health_check"] == "absent"

@@ -16,6 +16,8 @@ repository, ``practices.<id>`` for the practice checks.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,11 +221,24 @@ def _holds(member: str, evidence, statuses) -> bool:
 
 def _ranked(evidence: list[Evidence], packs: Packs) -> list[Evidence]:
     order = {r.id: i for i, r in enumerate(packs.all_rules())}
-    # a package's __init__.py says least about what the folder holds: named last
+    # a package's __init__.py says least about what the folder holds: named
+    # last; a health route is best shown where routes are defined, not in a
+    # settings list that names the path (SECURE_REDIRECT_EXEMPT)
     return sorted(
         evidence,
-        key=lambda e: (order.get(e.rule, 999), not e.quote, e.path.endswith("__init__.py"), e.path.count("/"), e.path, e.line),
+        key=lambda e: (
+            order.get(e.rule, 999),
+            not e.quote,
+            e.rule == "health.route" and not _ROUTE_FILE.search(e.path),
+            e.path.endswith("__init__.py"),
+            e.path.count("/"),
+            e.path,
+            e.line,
+        ),
     )
+
+
+_ROUTE_FILE = re.compile(r"(?:^|/)(?:urls|routes?|routing|views?|api|main|app|server|health\w*)\.py$")
 
 
 def describe(
