@@ -372,7 +372,11 @@ def test_a_library_unpinned_in_two_files_is_one_library():
 
     result = load("midsize.json")
     result.findings += [unpinned("pytest", "requirements.txt"), unpinned("pytest", "requirements-min.txt"), unpinned("docker", "requirements.txt")]
-    assert "2 libraries have no exact version." in markdown(result)
+    text = markdown(result)
+    assert "2 libraries have no exact version." in text
+    # the appendix's examples name the library of each place
+    row = next(line for line in text.splitlines() if line.startswith("| `deps.unpinned`"))
+    assert "`requirements.txt:3 (docker)`" in row and "`requirements.txt:3 (pytest)`" in row
 
 
 def test_every_main_safety_net_found_does_not_claim_the_others():

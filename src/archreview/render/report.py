@@ -336,6 +336,13 @@ def _where(finding: Finding) -> str:
     return f"{finding.path}:{finding.line}" if finding.line else finding.path
 
 
+def _example(finding: Finding) -> str:
+    """A place in the appendix's list of examples; a dependency finding also
+    names its library (one Dockerfile line can install several)."""
+    package = (finding.extra or {}).get("package") if finding.area == "dependencies" else None
+    return f"{_where(finding)} ({package})" if isinstance(package, str) and package else _where(finding)
+
+
 # -- verdict -----------------------------------------------------------------
 def _verdict(result, current: Evaluation, previous: Month | None, overall_trend: Trend, top, not_checked) -> list[str]:
     scores = current.scores
@@ -908,7 +915,7 @@ def _appendix(view: ReportView, result: ScanResult, settings: ScoringSettings) -
                 worst=worst.severity,
                 count=len(members),
                 effort=days_text(sum(effort_minutes(f, settings.effort) for f in members)),
-                examples=[_where(f) for f in members[:APPENDIX_EXAMPLES]],
+                examples=[_example(f) for f in members[:APPENDIX_EXAMPLES]],
             )
         )
     rows.sort(key=lambda r: (-SEVERITY_RANK[r.worst], -r.count, r.rule))
