@@ -29,6 +29,7 @@ PATHS = [
     "backend/retrieval/web/testdata/search_response.json",
     "pkg/test_data/sample.py",
     "playwright_tests/flows/add_article.py",
+    "unittests/scans/devskim/crypto.py",
 ]
 
 
@@ -64,6 +65,7 @@ def test_default_selection():
         "pkg/test_data/sample.py": (None, "test"),
         # a browser suite beside the unit tests
         "playwright_tests/flows/add_article.py": (None, "test"),
+        "unittests/scans/devskim/crypto.py": (None, "test"),
     }
 
 

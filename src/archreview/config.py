@@ -68,6 +68,8 @@ DEFAULT_EXCLUDES: dict[str, tuple[str, ...]] = {
 DEFAULT_TESTS = (
     "**/tests/",
     "**/test/",
+    "**/unittests/",
+    "**/unit_tests/",
     "**/testing/",
     "**/test_*.py",
     "**/*_test.py",

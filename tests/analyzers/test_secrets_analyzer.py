@@ -145,6 +145,7 @@ def test_ci_configuration_gets_provider_tokens_and_a_step_less_for_passwords_but
     service = (
         f"services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {password}\n"
         f"  web:\n    environment:\n      DATABASE_URL: postgresql://app:{password}@postgres/app\n"
+        f"      APP_COOKIE_SECRET: {F.password()}\n"
     )
     git_repo.commit(
         {
@@ -161,6 +162,8 @@ def test_ci_configuration_gets_provider_tokens_and_a_step_less_for_passwords_but
     assert found == [
         ("secrets.github-token", ".gitlab-ci.yml", "critical"),
         ("secrets.secret-in-config", ".github/workflows/ci.yml", "medium"),
+        # the production compose file's database password and the app's cookie secret
+        ("secrets.secret-in-config", "deploy/compose.yaml", "high"),
         ("secrets.secret-in-config", "deploy/compose.yaml", "high"),
         ("secrets.url-password", "deploy/compose.yaml", "high"),
     ]

@@ -424,6 +424,18 @@ def test_two_bandit_tests_on_one_line_are_one_security_issue():
     assert "1 serious and 1 minor issues." in row
 
 
+def test_only_medium_secrets_are_to_be_confirmed_not_changed_first():
+    result = load("midsize.json")
+    secrets = [f for f in result.findings if f.area == "secrets"]
+    assert secrets
+    row = lambda text: next(line for line in text.splitlines() if line.startswith("| Passwords and keys |"))  # noqa: E731
+    assert "first." in row(markdown(result))
+    for f in secrets:
+        f.severity = "medium"
+    assert "Confirm whether them still work" not in row(markdown(result))
+    assert "and change any that do." in row(markdown(result))
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

@@ -152,6 +152,16 @@ def test_a_quoted_compose_entry_ends_the_value_before_its_quote(detector):
     assert text[hit.start : hit.end].decode() == password
 
 
+def test_a_key_glued_to_the_next_name_never_becomes_a_label(detector):
+    # a scanner's output quoted in a fixture: the key ID runs into the next name
+    key, secret = F.aws_key_id(), F.aws_secret()
+    text = '{"snippet": "\\n\\naws_access_key_id=' + key + "aws_secret_access_key=" + secret + '\\n"}\n'
+    hits = detector.scan(text.encode(), "config")
+    assert hits
+    for hit in hits:
+        assert key[4:] not in hit.name + hit.detail + hit.preview + " ".join(hit.names)
+
+
 def test_line_numbers_point_at_the_secret(detector):
     text = "import os\n\n\nGITHUB = '" + F.github_token() + "'\n"
     assert found(detector, text) == [("github-token", 4)]

@@ -54,6 +54,10 @@ CI_PATH = re.compile(
 CI_SERVICE_NAME = re.compile(
     r"(?i)^(?:postgres(?:ql)?|pg|mysql|mariadb|mongo(?:db)?(?:_initdb)?(?:_root)?|redis|rabbitmq(?:_default)?|minio|"
     r"db|database|test_db|ci_db)_?(?:user_?)?(?:pass(?:word)?|pwd|url|uri|dsn|secret_key)$"
+    # the application's own signing secret for the test run (a cloud
+    # provider's secret key is not one)
+    r"|^(?!(?:aws|s3|gcp|gcs|google|azure|stripe|minio|r2|b2|do|spaces)_)[a-z0-9_]*"
+    r"(?:secret_key|cookie_secret|session_secret|jwt_secret(?:_key)?|signing_key)$"
 )
 #: hosts of such services: this machine or a service name without dots
 _LOCAL_HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[a-z0-9_-]+)(?::\d+)?(?:/|$)")
@@ -106,7 +110,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "7"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django; 7: example files one step lower
+    version = "8"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django; 7: example files one step lower; 8: no key-like label, app secrets in CI
     python_only = False
 
     def __init__(self) -> None:

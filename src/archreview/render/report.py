@@ -548,7 +548,11 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
             places.append(f"{count_text(in_code, 'password or key', 'passwords or keys')} in the code")
         if in_history:
             places.append(f"{count_text(in_history, 'password or key', 'passwords or keys')} still in its git history")
-        return f"Found {join_words(places)}. Change {'it' if len(findings) == 1 else 'them'} first."
+        them = "it" if len(findings) == 1 else "them"
+        if any(severity_at_least(f.severity, "high") for f in findings):
+            return f"Found {join_words(places)}. Change {them} first."
+        # only medium and lower: old defaults, example and CI values to confirm
+        return f"Found {join_words(places)}. Confirm whether {them} still work{'s' if them == 'it' else ''}, and change any that do."
     if area == "dependencies":
         return _dependency_area_sentence(findings, result)
     if area == "readiness":

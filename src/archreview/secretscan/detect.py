@@ -33,6 +33,15 @@ _NAME_BEFORE = re.compile(
     rb"""([A-Za-z_][A-Za-z0-9_.-]{0,63})["'\]]?[ \t]{0,4}(?::=|=>|=|:|,)?[ \t]{0,4}[\[{(]?[ \t]{0,4}(?:[rbuf]{1,2})?["'`]?$"""
 )
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.@:/+-]{1,120}$")
+#: a run of letters and digits that looks like a key rather than a word
+#: (AKIAIOSFODNN7EXAMPLE glued to a name in escaped fixture text): a label
+#: holding one is not shown
+_TOKEN_RUN = re.compile(r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{16,}")
+
+
+def safe_label(text: str) -> bool:
+    """Whether a name or host may be shown next to a finding."""
+    return bool(_SAFE_NAME.match(text)) and not _TOKEN_RUN.search(text)
 
 
 @dataclass
@@ -268,7 +277,7 @@ class Detector:
             if not first_line:
                 first_line = data.count(b"\n", 0, start) + 1
                 first_start = start
-            if _SAFE_NAME.match(name) and name not in names:
+            if safe_label(name) and name not in names:
                 names.append(name)
         if not first_line:
             return None
@@ -293,7 +302,7 @@ class Detector:
             for start, end, label, text in hit._labels:
                 if any(start < s_end and s_start < end for s_start, s_end in spans):
                     continue
-                if _SAFE_NAME.match(text):
+                if safe_label(text):
                     parts[label] = text
             hit._labels = []
             hit.name = parts.get("name", "")
