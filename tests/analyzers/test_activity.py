@@ -191,6 +191,14 @@ def test_one_person_with_two_addresses_counts_once(git_repo):
     assert activity["cadence"]["authors_12m"] == 1
 
 
+def test_a_name_written_without_its_space_is_the_same_person(git_repo):
+    git_repo.commit({"a.py": "x = 1\n"}, date="2025-01-05", author="Valentijn Scholten <v@work.example>")
+    git_repo.commit({"a.py": "x = 2\n"}, date="2025-01-06", author="valentijnscholten <12345+vs@users.noreply.github.com>")
+    git_repo.commit({"a.py": "x = 3\n"}, date="2025-01-07", author="Valentijn Scholten <v@work.example>")
+    _r, activity = _activity(git_repo.path)
+    assert activity["bus_factor"]["authors_12m"] == 1
+
+
 def test_cadence_counts_commits_per_month(repo):
     git_repo, _c = repo
     _r, activity = _activity(git_repo.path)

@@ -394,6 +394,9 @@ def test_every_main_safety_net_found_does_not_claim_the_others():
     for item in others:
         item["status"] = "present"
     assert "Every safety net we look for was found in the repository." in markdown(result)
+    backups = next(i for i in result.sections["readiness"] if i["id"] == "backups")
+    backups["status"] = "partial"
+    assert "Every main safety net we look for was found in the repository, backups only in part." in markdown(result)
 
 
 def test_the_python_file_count_says_it_leaves_out_the_excluded_files():

@@ -695,7 +695,12 @@ def _readiness(view: ReportView, items: Any) -> None:
     if missing:
         view.readiness_other.append(f"Missing: {join_words(missing, 9)}.")
     absent = [r for r in view.readiness_main if r.status == "Not found"]
-    if not absent and missing:
+    part = [r.name.lower() for r in view.readiness_main if r.status == "Partly"]
+    if not absent and part:
+        view.readiness_sentence = (
+            f"Every main safety net we look for was found in the repository, {join_words(part, 6)} only in part."
+        )
+    elif not absent and missing:
         view.readiness_sentence = "Every main safety net we look for was found in the repository."
     elif not absent:
         view.readiness_sentence = "Every safety net we look for was found in the repository."

@@ -41,7 +41,7 @@ SHALLOW_NOTE = (
 class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
     reads_history = True
-    version = "4"  # 2: bots left out; 3: short histories; 4: a file taken over is not lost
+    version = "5"  # 2: bots left out; 3: short histories; 4: a file taken over is not lost; 5: names without spaces
 
     def prepare(self, context) -> History | RepoOutput:
         """The commits and their changes (they need only the revision, so

@@ -22,7 +22,9 @@ Definitions (also in docs/result-schema.md):
   over (made most of the last 12 months' changes to);
 * authors are people after ``.mailmap``; two names or addresses that appear
   together on a commit belong to one person (so one person's work, private
-  and old addresses count once even without a ``.mailmap``);
+  and old addresses count once even without a ``.mailmap``), and names are
+  compared without case, spaces or punctuation (``valentijnscholten`` is
+  ``Valentijn Scholten``);
 * commits by bots (a ``[bot]`` account, Dependabot, Renovate, GitHub Actions,
   pre-commit.ci...) are left out of every measure: a version bump or a
   dependency update is nobody's knowledge and no sign of costly debt.
@@ -31,6 +33,7 @@ Definitions (also in docs/result-schema.md):
 from __future__ import annotations
 
 import calendar
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -97,7 +100,8 @@ class People:
             raw = (commit.author, commit.email)
             if raw in pair_of:
                 continue
-            pair = pair_of[raw] = (" ".join(commit.author.split()).casefold(), commit.email)
+            # "Valentijn Scholten" and "valentijnscholten" are one person
+            pair = pair_of[raw] = (re.sub(r"[\W_]+", "", commit.author.casefold()), commit.email)
             nodes = [f"n:{pair[0]}" if pair[0] else "", f"e:{pair[1]}" if "@" in pair[1] else ""]
             nodes = [n for n in nodes if n] or [f"e:{pair[1]}"]
             first = find(nodes[0])
