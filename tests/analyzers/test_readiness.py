@@ -336,6 +336,15 @@ def test_health_evidence_is_the_route_not_a_settings_list_naming_its_path(git_re
     assert item["evidence"][0] == "app/sumo/urls.py"
 
 
+def test_an_empty_probe_in_chart_defaults_is_no_health_check(git_repo, tmp_path):
+    git_repo.commit({**APP, "helm/values.yaml": "celery:\n  livenessProbe: {}\n  readinessProbe: {}\n"})
+    assert status(git_repo, tmp_path)["health_check"] == "absent"
+    probe = "web:\n  livenessProbe:\n    httpGet:\n      path: /healthz\n      port: 8080\n"
+    git_repo.commit({"helm/values.yaml": probe})
+    item = readiness(scan(git_repo, tmp_path))["health_check"]
+    assert item["status"] == "present" and item["evidence"] == ["helm/values.yaml"]
+
+
 def test_status_field_name_is_not_a_health_route(git_repo, tmp_path):
     git_repo.commit({**APP, "app/tables.py": "fields = ('name', 'status', 'ping')\nORDER = {'status': 1}\n"})
     assert status(git_repo, tmp_path)["health_check"] == "absent"

@@ -73,7 +73,7 @@ class _Compiled:
 
 class RulesAnalyzer(FileAnalyzer):
     name = "rules"
-    version = "5"  # 3: a workflow quote is the test runner's line first; 4: [], () and set() are empty values; 5: a job's if: in workflow summaries
+    version = "6"  # 3: a workflow quote is the test runner's line first; 4: [], () and set() are empty values; 5: a job's if: in workflow summaries; 6: empty YAML keys do not count
     python_only = False
 
     def __init__(self) -> None:
@@ -268,8 +268,11 @@ def _yaml_lines(rule: _Compiled, documents, text: str) -> list[int]:
         for doc in documents:
             for mapping in yamlfacts.iter_mappings(doc):
                 keys = {k for k in mapping if isinstance(k, str)}
-                if rule.yaml_keys & keys:
-                    lines.append(min(mapping.lines[k] for k in rule.yaml_keys & keys))
+                # a key set to nothing (livenessProbe: {} in chart defaults,
+                # healthcheck: null) switches the thing off
+                filled = {k for k in rule.yaml_keys & keys if mapping[k] not in (None, {}, [], "", False)}
+                if filled:
+                    lines.append(min(mapping.lines[k] for k in filled))
                 if rule.yaml_mapping and rule.yaml_mapping <= keys:
                     lines.append(mapping.line)
                 if len(lines) >= MAX_MATCHES_PER_RULE:
