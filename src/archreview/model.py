@@ -7,10 +7,17 @@ result can be stored as JSON and rendered again later without rescanning.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+#: dependency groups that hold the team's tools (dev, test, docs, lint...),
+#: not what the product runs on
+TOOL_GROUP = re.compile(
+    r"(?i)(^|[-_])(dev|develop|development|tests?|testing|lint|linting|docs?|typing|types|ci|github-actions|release|format|style|bench|benchmarks?)($|[-_])"
+)
 
 # One severity scale for every analyzer, most severe first.
 SEVERITIES = ("critical", "high", "medium", "low", "info")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import Config, parse_config
 from ..errors import ConfigError
-from ..model import AREAS, SEVERITY_RANK, Finding, ScanResult, severity_at_least
+from ..model import AREAS, SEVERITY_RANK, TOOL_GROUP, Finding, ScanResult, severity_at_least
 from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action, package_of
 from ..scoring import (
     GRADES,
@@ -713,7 +713,7 @@ def _readiness(view: ReportView, items: Any) -> None:
 
 # -- dependencies and vendors -------------------------------------------------
 #: dependency groups that hold the team's tools, not what the product runs on
-_TOOL_GROUP = re.compile(r"(?i)(^|[-_])(dev|develop|development|tests?|testing|lint|linting|docs?|typing|types|ci|github-actions|release|format|style|bench|benchmarks?)($|[-_])")
+_TOOL_GROUP = TOOL_GROUP
 
 
 def _for_developers(row: dict[str, Any]) -> bool:

@@ -76,7 +76,7 @@ def test_offline_audit_of_a_monorepo(monorepo, django_db, no_network):
     doc = scan(repo, offline=True, advisory_db=django_db)
     assert no_network == []  # --offline: not one connection attempted
     assert not marker.exists()  # the planted setup.py never ran
-    assert doc["analyzers"]["dependencies"] == "4"
+    assert doc["analyzers"]["dependencies"] == "5"
 
     files = {f["path"]: f for f in doc["dependency_files"]}
     assert set(files) == {
@@ -452,6 +452,20 @@ def test_docs_and_test_tools_beside_a_pinned_product_need_no_lockfile(git_repo, 
     doc = scan(git_repo, offline=True, advisory_db=django_db)
     no_lock = {f["path"]: f["severity"] for f in deps_findings(doc, "deps.no-lockfile")}
     assert no_lock["requirements.txt"] == "medium"
+
+
+def test_a_hole_in_a_library_only_the_test_tools_use_is_one_step_less_urgent(git_repo, django_db, no_network):
+    git_repo.commit(
+        {"app.py": "x = 1\n", "requirements.txt": "flask==3.0.0\n", "requirements-test.txt": "django==3.2.0\n"},
+        date="2025-05-01",
+    )
+    test_only = deps_findings(scan(git_repo, offline=True, advisory_db=django_db), "deps.vulnerable")
+    assert test_only and all(f["plain"].endswith("only the team's test or development tools use it, not the product.") for f in test_only)
+    git_repo.commit({"requirements.txt": "flask==3.0.0\ndjango==3.2.0\n"}, date="2025-05-02")
+    product = deps_findings(scan(git_repo, offline=True, advisory_db=django_db), "deps.vulnerable")
+    lower = {"critical": "high", "high": "medium", "medium": "low", "low": "info"}
+    by_id = {f["extra"]["advisory"]: f["severity"] for f in product}
+    assert {f["extra"]["advisory"]: f["severity"] for f in test_only} == {a: lower.get(s, s) for a, s in by_id.items()}
 
 
 def test_offline_without_advisory_data_claims_no_clean_bill_of_health(git_repo, tmp_path, no_network):

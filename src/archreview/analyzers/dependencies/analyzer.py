@@ -43,7 +43,7 @@ _MANIFEST_ORDER = {"pyproject": 0, "Pipfile": 1, "setup.cfg": 2, "requirements":
 
 class DependenciesAnalyzer(RepoAnalyzer):
     name = SECTION
-    version = "4"  # 3: pip installs in Dockerfiles; 4: heading comments group requirements
+    version = "5"  # 3: pip installs in Dockerfiles; 4: heading comments group requirements; 5: holes in tool-only libraries one step lower
 
     def prepare(self, context) -> RepoOutput:
         """The whole analysis, from a reader of its own (it reads only the

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ...model import Finding
+from ...model import TOOL_GROUP, Finding
 from . import effort as effort_mod
 from .advisories.osv import parse_version
 from .model import KIND_LOCK, Declared, Staleness, Vuln
@@ -81,6 +81,9 @@ def _grouped(rows: Iterable[Row], key) -> dict:
     return groups
 
 
+_ONE_STEP_LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "info"}
+
+
 def vulnerable(rows: list[Row]) -> list[Finding]:
     findings = []
     by_version = _grouped(
@@ -97,6 +100,7 @@ def vulnerable(rows: list[Row]) -> list[Finding]:
         total = effort_mod.NO_FIX_MINUTES if no_fix or target is None else upgrade.minutes
         share = math.ceil(total / len(vulns))
         ranged = not row.entry.pinned
+        tooling = all(TOOL_GROUP.search(m.entry.group or "") for m in members)
         for vuln in vulns:
             what = f"{name} {version}"
             if ranged:
@@ -109,13 +113,19 @@ def vulnerable(rows: list[Row]) -> list[Finding]:
                 step = None
                 remedy = "no fixed release exists yet, so the package has to be replaced or the risk worked around"
             plain = f"{name} {version} has a publicly known security hole ({vuln.id}); {remedy}."
+            severity = vuln.severity
+            if tooling:
+                # only the team's test, development or docs tools use it: it
+                # does not run in production, so one step less urgent
+                severity = _ONE_STEP_LOWER.get(severity, severity)
+                plain = plain[:-1] + "; only the team's test or development tools use it, not the product."
             aliases = f" ({', '.join(vuln.aliases)})" if vuln.aliases else ""
             summary = f": {vuln.summary}" if vuln.summary else ""
             fixed = ", ".join(vuln.fixed_in) if vuln.fixed_in else "no release yet"
             findings.append(
                 _finding(
                     "deps.vulnerable",
-                    vuln.severity,
+                    severity,
                     row,
                     f"{what} is affected by {vuln.id}{aliases}{summary} Fixed in: {fixed}.",
                     plain,
