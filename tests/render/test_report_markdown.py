@@ -439,6 +439,13 @@ def test_only_medium_secrets_are_to_be_confirmed_not_changed_first():
     assert "and change any that do." in row(markdown(result))
 
 
+def test_the_structure_row_says_how_many_parts_the_loops_hold():
+    result = load("midsize.json")
+    row = next(line for line in markdown(result).splitlines() if line.startswith("| Structure |"))
+    # 15 parts; two package loops of 3 and 2 parts
+    assert "15 parts; 5 of them depend on each other in 2 loops." in row
+
+
 def test_months_without_commits_are_said_to_be_without_commits():
     result, history = with_history()
     text = markdown(result, history)

@@ -574,6 +574,10 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
         loops = [c for c in section.get("cycles") or [] if isinstance(c, dict) and c.get("level") == "package"]
         text = f"{count_text(len(packages), 'part')}" if packages else "The code"
         if loops:
+            tied = len({m for c in loops for m in c.get("members") or [] if isinstance(m, str)})
+            if packages and tied:
+                # how much of the code a loop holds, not only how many loops
+                return f"{text}; {tied:,} of them depend on each other in {count_text(len(loops), 'loop')}."
             return f"{text}; {count_text(len(loops), 'loop')} in which parts depend on each other."
         if findings:
             return f"{text}; {count_text(len(findings), 'structure issue')}."
