@@ -41,7 +41,7 @@ SHALLOW_NOTE = (
 class ActivityAnalyzer(RepoAnalyzer):
     name = "activity"
     reads_history = True
-    version = "5"  # 2: bots left out; 3: short histories; 4: a file taken over is not lost; 5: names without spaces
+    version = "6"  # 2: bots left out; 3: short histories; 4: a file taken over is not lost; 5: names without spaces; 6: wording
 
     def prepare(self, context) -> History | RepoOutput:
         """The commits and their changes (they need only the revision, so
@@ -200,8 +200,8 @@ def _findings(section: dict, facts: dict, files: dict) -> list[Finding]:
                         f"total complexity {spot['cc_total']}, one author made most of the changes"
                     ),
                     plain=(
-                        "This busy, complex file is changed almost only by one person, so the team depends on "
-                        "them for a part of the code that changes all the time."
+                        "One person made most of the changes to this complex file, one of the most changed, so "
+                        "the team depends on them for a part of the code that keeps changing."
                     ),
                     effort_minutes=_handover_minutes(spot["sloc"], 4 * 60),
                     basis="file",
