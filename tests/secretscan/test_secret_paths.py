@@ -28,6 +28,7 @@ RULES = load_pack().paths
         ("setup.cfg", "config"),
         ("Dockerfile", "config"),
         ("docker/Dockerfile.prod", "config"),
+        ("sources/dockerfile.py", "code"),  # a module that reads Dockerfiles
         ("scripts/deploy.sh", "config"),
         (".npmrc", "config"),
         ("app/settings.py", "code"),

@@ -262,6 +262,11 @@ def test_a_password_in_commented_out_code_is_one_step_less_severe(detector):
     assert (commented.severity, commented.commented) == ("medium", True)
     [provider] = detector.scan(f'    // const t = "{token}";\n'.encode())
     assert provider.commented and provider.severity == "critical"  # a provider's key works wherever it is written
+    # a comment after code on the line is a comment too, but not a # inside a string
+    [trailing] = detector.scan(f'return "docs"  # e.g. "password": "{password}"\n'.encode())
+    assert trailing.commented and trailing.severity == "medium"
+    [fragment] = detector.scan(f'url = "https://x.io/#top"; TOKEN = "{password}"\n'.encode())
+    assert not fragment.commented
     # a PEM block opens with five dashes, not SQL's comment
     [key] = detector.scan(F.private_key().encode())
     assert not key.commented

@@ -110,7 +110,7 @@ def _strings(section: dict[str, Any], key: str) -> list[str]:
 
 class SecretsAnalyzer(FileAnalyzer):
     name = "secrets"
-    version = "8"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django; 7: example files one step lower; 8: no key-like label, app secrets in CI, defaults of variables
+    version = "9"  # 2: punctuation-only values are placeholders; 3: calls are code, JS test files are tests; 4: commented-out lines; 5: CI configuration; 6: SECRET_KEY not only Django; 7: example files one step lower; 8: no key-like label, app secrets in CI, defaults of variables; 9: trailing comments, .py is code
     python_only = False
 
     def __init__(self) -> None:

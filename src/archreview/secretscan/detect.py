@@ -214,7 +214,7 @@ class Detector:
                 return None
             if is_allowed(rule, secret, text, name, groups, self.pack.allow):
                 return None
-        commented = bool(_COMMENT_LINE.match(_line_at(data, start)))
+        commented = bool(_COMMENT_LINE.match(_line_at(data, start))) or _after_comment(data, start)
         severity = self.severity(rule, role)
         if commented and rule.strength == "generic":
             # commented-out code: a password next to its name is most often a
@@ -308,6 +308,26 @@ class Detector:
             hit.name = parts.get("name", "")
             if "host" in parts:  # the user name is left out: it is half of the credential
                 hit.detail = f"{parts.get('scheme', '')}://{parts['host']}"
+
+
+def _after_comment(data: bytes, pos: int) -> bool:
+    """Whether ``pos`` lies in a comment after code on its line
+    (``x = 1  # "password": "example"``): a ``#`` or `` //`` outside quotes
+    comes before it."""
+    line_start = data.rfind(b"\n", 0, pos) + 1
+    quote = 0
+    prefix = data[line_start:pos]
+    for i, byte in enumerate(prefix):
+        if quote:
+            if byte == quote and (i == 0 or prefix[i - 1] != 0x5C):  # not escaped
+                quote = 0
+        elif byte in (0x22, 0x27, 0x60):  # " ' `
+            quote = byte
+        elif byte == 0x23 and (i == 0 or prefix[i - 1] in (0x20, 0x09)):  # " #"
+            return True
+        elif byte == 0x2F and prefix[i : i + 2] == b"//" and (i == 0 or prefix[i - 1] in (0x20, 0x09)) and b"://" not in prefix[max(0, i - 1) : i + 2]:
+            return True
+    return False
 
 
 def _line_at(data: bytes, pos: int) -> bytes:

@@ -37,6 +37,8 @@ def path_kind(path: str, rules: PathRules) -> str:
         return "docs"
     if name.endswith(rules.translation_suffixes) and any(f in rules.translation_dirs for f in folders):
         return "docs"  # a translation catalogue: "password": "Adgangskode" is prose
+    if name.endswith(_CODE_SUFFIXES):
+        return "code"  # dockerfile.py is a module, not a Dockerfile
     if (
         name in rules.config_names
         or name.endswith(rules.config_suffixes)
@@ -44,3 +46,6 @@ def path_kind(path: str, rules: PathRules) -> str:
     ):
         return "config"
     return "code"
+
+
+_CODE_SUFFIXES = (".py", ".pyw", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".rb", ".java", ".kt", ".php", ".cs", ".rs", ".swift", ".scala")
