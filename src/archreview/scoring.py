@@ -229,11 +229,15 @@ def area_checked(result: ScanResult, area: str) -> bool:
 def readiness_grade(items: list[dict[str, Any]] | None) -> tuple[str | None, float | None]:
     """Weighted share of the checklist in place: present 1, partial 0.5,
     absent 0; backups, monitoring, error tracking, alerting and health checks
-    weigh 2. A >= 85 %, B >= 70 %, C >= 50 %, D >= 30 %, E below."""
+    weigh 2. A >= 85 %, B >= 70 %, C >= 50 %, D >= 30 %, E below. Items
+    that do not apply (``applies`` false: backups or alerting in a library
+    or command-line tool) are left out."""
     if not items:
         return None, None
     total = got = 0.0
     for item in items:
+        if item.get("applies") is False:
+            continue  # an item for running services, in a library or tool
         weight = READINESS_WEIGHTS.get(item.get("id", ""), 1)
         total += weight
         got += weight * READINESS_STATUS_SCORE.get(item.get("status", "absent"), 0.0)

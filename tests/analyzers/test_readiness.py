@@ -54,7 +54,7 @@ def test_every_id_is_reported_with_schema_shape(git_repo, tmp_path):
         "dependency_updates", "tests", "container", "iac", "security_policy", "codeowners", "python_lockfile", "runbooks",
     ]
     for item in items:
-        assert set(item) == {"id", "status", "evidence", "evidence_files", "why", "quote"}
+        assert set(item) == {"id", "status", "evidence", "evidence_files", "why", "quote", "applies"}
         assert item["status"] == "absent"
         assert item["why"].startswith("Not found")
     json.dumps(result.to_dict())
@@ -70,6 +70,21 @@ def test_library_gets_no_operational_findings(git_repo, tmp_path):
     rules = {f.rule for f in result.findings}
     assert "readiness.ci" in rules and "readiness.tests" in rules
     assert "readiness.backups" not in rules and "readiness.monitoring_metrics" not in rules
+    # the production items do not apply: the grade and the report leave them out
+    items = readiness(result)
+    assert items["backups"]["applies"] is False and items["ci"]["applies"] is True
+    from archreview.config import parse_config
+    from archreview.render import RenderContext, render
+    from archreview.scoring import add_scores
+
+    add_scores(result)
+    applicable = [i for i in items.values() if i["applies"]]
+    assert result.sections["scores"]["areas"]["readiness"]["checklist_score"] == 0.0  # none of the applicable ones
+    text = render("markdown", result, RenderContext(config=parse_config({}, "test")))
+    row = next(line for line in text.splitlines() if line.startswith("| Running in production |"))
+    assert f"0 of {len(applicable)} safety nets found." in row
+    assert "not a running service" in row and "backups" not in row.split("do not apply")[1]
+    assert "We found no sign of backups" not in text
 
 
 # ---------------------------------------------------------------- backups

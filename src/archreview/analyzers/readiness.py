@@ -44,7 +44,7 @@ class Evidence:
 
 class ReadinessAnalyzer(RepoAnalyzer):
     name = "readiness"
-    version = "8"
+    version = "9"
 
     def run(self, context: RepoContext) -> RepoOutput:
         packs = packs_for_config(context.config)
@@ -60,6 +60,8 @@ class ReadinessAnalyzer(RepoAnalyzer):
         for spec in sorted(packs.readiness.values(), key=lambda s: (s.order or 999, s.id)):
             status, deciding = statuses[spec.id]
             item = describe(spec, status, deciding, packs, statuses, set(names))
+            # backups, alerting...: for a running service only, not a library or tool
+            item["applies"] = spec.applies_to == "any" or deployable
             section.append(item)
             if status != "present" and (spec.applies_to == "any" or deployable):
                 output.findings.append(readiness_finding(spec, status, item))

@@ -559,10 +559,13 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
         items = result.sections.get("readiness") or []
         if not items:
             return "The checklist was not filled in."
-        present = sum(1 for i in items if i.get("status") == "present")
-        missing = [READINESS_NAMES.get(i.get("id"), i.get("id")) for i in items if i.get("status") == "absent"
+        applicable = [i for i in items if i.get("applies") is not False]
+        present = sum(1 for i in applicable if i.get("status") == "present")
+        missing = [READINESS_NAMES.get(i.get("id"), i.get("id")) for i in applicable if i.get("status") == "absent"
                    and i.get("id") in READINESS_MAIN]
-        text = f"{present} of {len(items)} safety nets found."
+        text = f"{present} of {len(applicable)} safety nets found."
+        if len(applicable) < len(items):
+            text += " The project is not a running service, so backups, alerts and the other production items do not apply."
         if missing:
             # only the main safety nets are named here: say so, or "and 2 more"
             # reads as the whole count of what is missing
@@ -698,8 +701,15 @@ def _readiness(view: ReportView, items: Any) -> None:
         view.readiness_other.append(f"Partly in place: {join_words(partly, 9)}.")
     if missing:
         view.readiness_other.append(f"Missing: {join_words(missing, 9)}.")
-    absent = [r for r in view.readiness_main if r.status == "Not found"]
-    part = [r.name.lower() for r in view.readiness_main if r.status == "Partly"]
+    not_applicable = {i.get("id") for i in items if isinstance(i, dict) and i.get("applies") is False}
+    absent = [r for r in view.readiness_main if r.status == "Not found" and r.id not in not_applicable]
+    part = [r.name.lower() for r in view.readiness_main if r.status == "Partly" and r.id not in not_applicable]
+    if not_applicable and not absent and not part:
+        view.readiness_sentence = (
+            "The project is not a running service, so the production safety nets (backups, alerts, health checks) "
+            "do not apply to it."
+        )
+        return
     if not absent and part:
         view.readiness_sentence = (
             f"Every main safety net we look for was found in the repository, {join_words(part, 6)} only in part."
