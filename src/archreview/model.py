@@ -22,6 +22,8 @@ TOOL_GROUP = re.compile(
 # One severity scale for every analyzer, most severe first.
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}
+#: each severity one step less urgent (info stays info)
+LOWER_SEVERITY = {name: SEVERITIES[min(i + 1, len(SEVERITIES) - 1)] for i, name in enumerate(SEVERITIES)}
 
 AREAS = (
     "complexity",

@@ -77,13 +77,21 @@ def group_key(finding: Finding, hotspots: set[str]) -> str:
     return rule
 
 
+def worst_by_place(findings: list[Finding]) -> dict[tuple[str, int], str]:
+    """The worst severity at each (path, line): two of bandit's tests
+    flagging the same line (B308 and B703 on one mark_safe call) are one
+    place to change."""
+    worst: dict[tuple[str, int], str] = {}
+    for f in findings:
+        place = (f.path, f.line)
+        if place not in worst or SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst[place]]:
+            worst[place] = f.severity
+    return worst
+
+
 def _places(key: str, members: list[Finding]) -> int:
-    """How many things there are to fix: findings, except that two of
-    bandit's tests flagging the same line (B308 and B703 on one mark_safe
-    call) are one place to change."""
-    if key.startswith("security."):
-        return len({(f.path, f.line) for f in members})
-    return len(members)
+    """How many things there are to fix: findings, or places for bandit's."""
+    return len(worst_by_place(members)) if key.startswith("security.") else len(members)
 
 
 def _text(key: str, members: list[Finding], total: int, paths: list[str] | None = None) -> tuple[str, str, str]:

@@ -17,7 +17,6 @@ repository, ``practices.<id>`` for the practice checks.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +62,7 @@ class ReadinessAnalyzer(RepoAnalyzer):
             # backups, alerting...: for a running service only, not a library or tool
             item["applies"] = spec.applies_to == "any" or deployable
             section.append(item)
-            if status != "present" and (spec.applies_to == "any" or deployable):
+            if status != "present" and item["applies"]:
                 output.findings.append(readiness_finding(spec, status, item))
         output.sections["readiness"] = section
         output.sections["vendors"] = vendors(packs, evidence)

@@ -295,16 +295,15 @@ def _workflow(rule: _Compiled, summary: dict[str, Any], line_text) -> list[dict[
         if line_text(line).strip().rstrip(":").strip("'\"") in ("on", "true") and line_text(line + 1).strip():
             line += 1  # "on:" opens a mapping: its first trigger says more
         return [{"rule": rule.id, "line": line, "quote": redact(line_text(line))}]
-    # a step matched by an earlier pattern comes first: the list goes from the
-    # commands that are surely checks (pytest, ruff) to the looser ones
-    found: list[tuple[int, int, dict[str, Any]]] = []
-    order = 0
+    # a step matched by an earlier pattern comes first (the sort is stable:
+    # steps of one rank keep their order): the list goes from the commands
+    # that are surely checks (pytest, ruff) to the looser ones
+    found: list[tuple[int, dict[str, Any]]] = []
     for job in summary["jobs"]:
         for step in job["steps"]:
             run = step.get("run")
             if not run:
                 continue
-            order += 1
             for rank, pattern in enumerate(rule.workflow_run):
                 match = pattern.search(run)
                 if match:
@@ -312,7 +311,6 @@ def _workflow(rule: _Compiled, summary: dict[str, Any], line_text) -> list[dict[
                     end = run.find("\n", match.start())
                     offset = run.count("\n", 0, match.start()) + (1 if "\n" in run.rstrip("\n") else 0)
                     quote = redact(run[start : end if end >= 0 else None])
-                    found.append((rank, order, {"rule": rule.id, "line": step["line"] + offset, "quote": quote}))
+                    found.append((rank, {"rule": rule.id, "line": step["line"] + offset, "quote": quote}))
                     break
-    return [match for _rank, _order, match in sorted(found, key=lambda item: item[:2])[:MAX_MATCHES_PER_RULE]]
-    return out
+    return [match for _rank, match in sorted(found, key=lambda item: item[0])[:MAX_MATCHES_PER_RULE]]

@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
 from typing import Any
 
 from ..errors import ConfigError
-from ..secretscan.detect import LOWER_SEVERITY, TEST_POLICIES, Detector, Hit
+from ..secretscan.detect import TEST_POLICIES, Detector, Hit
 from ..secretscan.pack import Pack, load_pack
 from ..secretscan.paths import is_skipped, path_kind
 from .base import FileAnalyzer, SourceFile, finding_dict
@@ -48,27 +47,6 @@ CI_PATH = re.compile(
     r"|(?:^|/)(?:\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml"
     r"|Jenkinsfile|(?:docker-)?compose[._-](?:ci|test|tests|testing|e2e)\.ya?ml)$"
 )
-
-
-#: the credentials of a CI job's own service containers (a database, a queue)
-CI_SERVICE_NAME = re.compile(
-    r"(?i)^(?:postgres(?:ql)?|pg|mysql|mariadb|mongo(?:db)?(?:_initdb)?(?:_root)?|redis|rabbitmq(?:_default)?|minio|"
-    r"db|database|test_db|ci_db)_?(?:user_?)?(?:pass(?:word)?|pwd|url|uri|dsn|secret_key)$"
-    # the application's own signing secret for the test run (a cloud
-    # provider's secret key is not one)
-    r"|^(?!(?:aws|s3|gcp|gcs|google|azure|stripe|minio|r2|b2|do|spaces)_)[a-z0-9_]*"
-    r"(?:secret_key|cookie_secret|session_secret|jwt_secret(?:_key)?|signing_key)$"
-)
-#: hosts of such services: this machine or a service name without dots
-_LOCAL_HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[a-z0-9_-]+)(?::\d+)?(?:/|$)")
-
-
-def throwaway(hit: Hit) -> bool:
-    """A generic match in CI configuration that is the job's own service
-    credential (``POSTGRES_PASSWORD``, a database URL to ``localhost``)."""
-    if hit.rule.strength != "generic":
-        return False
-    return bool(CI_SERVICE_NAME.match(hit.name)) or bool(hit.detail and _LOCAL_HOST.match(hit.detail))
 
 
 def scan_role(path: str, role: str) -> str:
@@ -160,27 +138,13 @@ class SecretsAnalyzer(FileAnalyzer):
         started = time.process_time()
         try:
             role = scan_role(file.path, file.role)
-            kind = self.kind(file.path)
-            hits = self.detector.scan(file.data, kind, role)
-            if role == "ci" and self.detector.test_files != "report":
-                hits = [hit for hit in hits if not throwaway(hit)]
-            if kind == "env-example":
-                hits = [_in_example(hit) for hit in hits]
+            hits = self.detector.scan(file.data, self.kind(file.path), role)
         except Exception as exc:  # noqa: BLE001 - the message could quote file contents
             raise RuntimeError(f"secret scan stopped ({type(exc).__name__})") from None
         finally:
             file.add_time("secrets", time.process_time() - started)
         findings = [finding_for(hit, role) for hit in hits]
         return {"findings": findings, "metrics": {"secrets": len(findings)}}
-
-
-def _in_example(hit: Hit) -> Hit:
-    """A generic secret in an example file (``.env.example``, ``.env.sample``)
-    is one step less severe: most often a sample value to replace, though
-    real ones do get copied there; a provider's key keeps its severity."""
-    if hit.rule.strength != "generic" or hit.rule.aggregate:
-        return hit
-    return replace(hit, severity=LOWER_SEVERITY[hit.severity], example=True)
 
 
 def describe(hit: Hit) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from ..config import stable_hash
 from ..errors import ConfigError
 from .secrets import SECTION as CONFIG_SECTION
-from .secrets import SecretsAnalyzer, finding_for, scan_role, throwaway
+from .secrets import SecretsAnalyzer, finding_for, scan_role
 
 #: bump when what a scan of added lines returns changes
 VERSION = "5"
@@ -113,8 +113,6 @@ class AddedSecrets:
             return []
         try:  # what SecretsAnalyzer.analyze does, without a SourceFile per patch
             hits = self.analyzer.detector.scan(b"\n".join(lines), kind, role)
-            if role == "ci" and self.analyzer.detector.test_files != "report":
-                hits = [hit for hit in hits if not throwaway(hit)]
         except Exception:  # noqa: BLE001 - the message could quote the patch
             return [{UNCHECKED: True, "path": path}]
         if not hits:

@@ -51,13 +51,12 @@ from typing import Any
 from ..config import stable_hash
 from ..errors import Stopped
 from ..gitrepo import GitRepo
-from ..model import Finding
+from ..model import LOWER_SEVERITY, Finding
+from ..secretscan.pack import load_pack
 from ..selection import is_python_path
 from ..wording import count_text
 from . import blob_listing, python_history
 from .base import FILES_DONE, STOP, FilesDone, RepoAnalyzer, RepoContext, RepoOutput, SkipFile, SourceFile, cache_config_key
-from ..secretscan.detect import LOWER_SEVERITY
-from ..secretscan.pack import load_pack
 from .secrets import SecretsAnalyzer
 from .secrets_added import UNCHECKED, HistoryOptions
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import Config, parse_config
 from ..errors import ConfigError
 from ..model import AREAS, SEVERITY_RANK, TOOL_GROUP, Finding, ScanResult, severity_at_least
-from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action, package_of
+from ..plan import MAX_PER_ACTION, PER_WINDOW, WINDOWS, Action, package_of, worst_by_place
 from ..scoring import (
     GRADES,
     MINUTES_PER_DAY,
@@ -394,6 +394,11 @@ OTHER_CODE_MIN_FILES = 20
 OTHER_CODE_MIN_SHARE = 0.1
 
 
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(name, count), the largest count first, then by name."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _other_code_sentence(result) -> str:
     """A frontend or service in another language is not graded: a reader who
     sees "Code complexity: A" must know it covers the Python code only."""
@@ -402,7 +407,7 @@ def _other_code_sentence(result) -> str:
     product = sum(1 for f in result.files if f.role == "source")
     if total < OTHER_CODE_MIN_FILES or total < OTHER_CODE_MIN_SHARE * product:
         return ""
-    languages = join_words([name for name, _n in sorted(other.items(), key=lambda item: (-item[1], item[0]))])
+    languages = join_words([name for name, _n in _most_first(other)])
     return (
         f"The grades cover the Python code only: the {languages} code beside it "
         f"({count_text(total, 'file')}) was not reviewed."
@@ -519,13 +524,8 @@ def _area_sentence(area: str, entry: dict[str, Any], result: ScanResult, overrid
         if not findings:
             return "The scanner found no risky code."
         # places, as the plan counts them: two of bandit's tests on one line
-        # (B603 and B607 on one subprocess call) are one thing to fix, at the
-        # worse of the two severities
-        worst: dict[tuple[str, int], str] = {}
-        for f in findings:
-            place = (f.path, f.line)
-            if place not in worst or SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst[place]]:
-                worst[place] = f.severity
+        # (B603 and B607 on one subprocess call) are one thing to fix
+        worst = worst_by_place(findings)
         counts = Counter(worst.values())
         parts = []
         for words, severities in (("serious", ("critical", "high")), ("moderate", ("medium",)), ("minor", ("low", "info"))):
@@ -726,13 +726,11 @@ def _readiness(view: ReportView, items: Any) -> None:
 
 
 # -- dependencies and vendors -------------------------------------------------
-#: dependency groups that hold the team's tools, not what the product runs on
-_TOOL_GROUP = TOOL_GROUP
 
 
 def _for_developers(row: dict[str, Any]) -> bool:
     group = row.get("group")
-    return isinstance(group, str) and bool(_TOOL_GROUP.search(group))
+    return isinstance(group, str) and bool(TOOL_GROUP.search(group))
 
 
 def _dependencies(view: ReportView, result: ScanResult) -> None:
@@ -972,7 +970,7 @@ def _coverage(result: ScanResult) -> list[str]:
         f"{c.analyzed:,} Python files analysed ({product:,} product, {tests:,} test), {c.lines_analyzed:,} lines.",
     ]
     if c.other_code:
-        by = ", ".join(f"{name} ({n:,})" for name, n in sorted(c.other_code.items(), key=lambda item: (-item[1], item[0])))
+        by = ", ".join(f"{name} ({n:,})" for name, n in _most_first(c.other_code))
         lines.append(f"Code in other languages, not analysed (files): {by}.")
     if c.excluded:
         by = ", ".join(f"{label} ({n:,})" for label, n in sorted(c.excluded_by.items()))

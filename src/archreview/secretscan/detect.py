@@ -14,15 +14,15 @@ variable name and a redacted preview.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
+from ..model import LOWER_SEVERITY
 from .allow import is_allowed, looks_like_placeholder, snake_case
 from .keywords import MAX_HITS_PER_KEYWORD, KeywordIndex
 from .pack import Pack, Rule
 from .redact import preview as make_preview
 
-LOWER_SEVERITY = {"critical": "high", "high": "medium", "medium": "low", "low": "info", "info": "info"}
 TEST_POLICIES = ("lower", "skip", "report")
 #: a line that is a comment: #, //, --, ;, /*, *, <!--, REM
 # (``--`` is SQL's comment; ``-----BEGIN`` opens a PEM block, ``---`` a YAML document)
@@ -127,6 +127,11 @@ class Detector:
                     hits.append(hit)
                     taken.append((hit.start, hit.end))
         self._finish_labels(hits)
+        if not strict:
+            if role == "ci" and self.test_files != "report":
+                hits = [hit for hit in hits if not _throwaway(hit)]
+            if kind == "env-example":
+                hits = [_in_example(hit) for hit in hits]
         hits.sort(key=lambda h: (h.start, h.rule.id))
         return hits
 
@@ -310,6 +315,36 @@ class Detector:
                 hit.detail = f"{parts.get('scheme', '')}://{parts['host']}"
 
 
+#: in CI configuration (role ``ci``): the credentials of the job's own service containers (a database, a queue)
+_CI_SERVICE_NAME = re.compile(
+    r"(?i)^(?:postgres(?:ql)?|pg|mysql|mariadb|mongo(?:db)?(?:_initdb)?(?:_root)?|redis|rabbitmq(?:_default)?|minio|"
+    r"db|database|test_db|ci_db)_?(?:user_?)?(?:pass(?:word)?|pwd|url|uri|dsn|secret_key)$"
+    # the application's own signing secret for the test run (a cloud
+    # provider's secret key is not one)
+    r"|^(?!(?:aws|s3|gcp|gcs|google|azure|stripe|minio|r2|b2|do|spaces)_)[a-z0-9_]*"
+    r"(?:secret_key|cookie_secret|session_secret|jwt_secret(?:_key)?|signing_key)$"
+)
+#: hosts of such services: this machine or a service name without dots
+_LOCAL_HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|[a-z0-9_-]+)(?::\d+)?(?:/|$)")
+
+
+def _throwaway(hit: Hit) -> bool:
+    """A generic match in CI configuration that is the job's own service
+    credential (``POSTGRES_PASSWORD``, a database URL to ``localhost``)."""
+    if hit.rule.strength != "generic":
+        return False
+    return bool(_CI_SERVICE_NAME.match(hit.name)) or bool(hit.detail and _LOCAL_HOST.match(hit.detail))
+
+
+def _in_example(hit: Hit) -> Hit:
+    """A generic secret in an example file (``.env.example``, ``.env.sample``)
+    is one step less severe: most often a sample value to replace, though
+    real ones do get copied there; a provider's key keeps its severity."""
+    if hit.rule.strength != "generic" or hit.rule.aggregate:
+        return hit
+    return replace(hit, severity=LOWER_SEVERITY[hit.severity], example=True)
+
+
 def _after_comment(data: bytes, pos: int) -> bool:
     """Whether ``pos`` lies in a comment after code on its line
     (``x = 1  # "password": "example"``): a ``#`` or `` //`` outside quotes
@@ -325,8 +360,8 @@ def _after_comment(data: bytes, pos: int) -> bool:
             quote = byte
         elif byte == 0x23 and (i == 0 or prefix[i - 1] in (0x20, 0x09)):  # " #"
             return True
-        elif byte == 0x2F and prefix[i : i + 2] == b"//" and (i == 0 or prefix[i - 1] in (0x20, 0x09)) and b"://" not in prefix[max(0, i - 1) : i + 2]:
-            return True
+        elif byte == 0x2F and prefix[i : i + 2] == b"//" and (i == 0 or prefix[i - 1] in (0x20, 0x09)):
+            return True  # (a URL's :// never follows a space)
     return False
 
 

@@ -56,10 +56,9 @@ BOT_NAMES = frozenset({
 })
 
 
-def is_bot(commit: Commit) -> bool:
-    name = " ".join(commit.author.split()).casefold()
-    email = commit.email.casefold()
-    return name.endswith("[bot]") or "[bot]@" in email or name in BOT_NAMES
+def is_bot(author: str, email: str) -> bool:
+    name = " ".join(author.split()).casefold()
+    return name.endswith("[bot]") or "[bot]@" in email.casefold() or name in BOT_NAMES
 
 
 def months_before(stamp: int, months: int) -> int:
@@ -110,16 +109,24 @@ class People:
                 if other != first:
                     parent[other] = first
         key_of = {raw: find(f"n:{pair[0]}" if pair[0] else f"e:{pair[1]}") for raw, pair in pair_of.items()}
+        # decided once per author, not per commit
+        bots = {raw for raw in pair_of if is_bot(*raw)}
         counts: dict[str, Counter] = defaultdict(Counter)
         self._by_commit: dict[str, str] = {}
+        self._bot_commits: set[str] = set()
         for commit in commits:
             key = key_of[(commit.author, commit.email)]
             self._by_commit[commit.id] = key
+            if (commit.author, commit.email) in bots:
+                self._bot_commits.add(commit.id)
             counts[key][commit.author or commit.email] += 1
         self.names = {key: names.most_common(1)[0][0] for key, names in counts.items()}
 
     def of(self, commit: Commit) -> str:
         return self._by_commit[commit.id]
+
+    def is_bot(self, commit: Commit) -> bool:
+        return commit.id in self._bot_commits
 
     def name(self, key: str) -> str:
         return self.names.get(key, key)
@@ -158,7 +165,7 @@ def follow_history(inputs: Inputs, people: People) -> dict[str, FileHistory]:
         entries = inputs.changes.get(commit.id)
         if not entries:
             continue
-        if is_bot(commit):
+        if people.is_bot(commit):
             # renames still followed: a bot may move a file too
             for entry in entries:
                 if len(entry) > 3 and entry[3] and entry[3] != entry[0]:
@@ -319,7 +326,7 @@ def compute(inputs: Inputs) -> tuple[dict, dict]:
     section = {
         "reference_date": datetime.fromtimestamp(inputs.reference, timezone.utc).isoformat(),
         "commits": _commit_counts(inputs),
-        "short_history": short_history(inputs.commits),
+        "short_history": short_history(inputs.commits, people),
         "cadence": cadence(inputs.commits, inputs.reference, people),
         "churn": {
             **{f"lines_{w}m": sum(h.lines[w] for h in histories.values()) for w in WINDOWS},
@@ -370,10 +377,10 @@ SHORT_HISTORY_COMMITS = 3
 SHORT_HISTORY_DAYS = 7
 
 
-def short_history(commits: list[Commit]) -> bool:
+def short_history(commits: list[Commit], people: People) -> bool:
     """Fewer than ``SHORT_HISTORY_COMMITS`` commits by people, or all of them
     within ``SHORT_HISTORY_DAYS`` days."""
-    times = [c.time for c in commits if not c.is_merge and not is_bot(c)]
+    times = [c.time for c in commits if not c.is_merge and not people.is_bot(c)]
     return len(times) < SHORT_HISTORY_COMMITS or max(times) - min(times) < SHORT_HISTORY_DAYS * 86400
 
 
@@ -408,7 +415,7 @@ def cadence(commits: list[Commit], reference: int, people: People) -> dict:
     count3 = count12 = 0
     first = last = None
     for commit in commits:
-        if commit.is_merge or is_bot(commit):
+        if commit.is_merge or people.is_bot(commit):
             continue
         first = commit.time if first is None else min(first, commit.time)
         last = commit.time if last is None else max(last, commit.time)

@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ...model import TOOL_GROUP, Finding
+from ...model import LOWER_SEVERITY, TOOL_GROUP, Finding
 from . import effort as effort_mod
 from .advisories.osv import parse_version
 from .model import KIND_LOCK, Declared, Staleness, Vuln
-from .sources.dockerfile import DockerfileSource
+from .sources.dockerfile import is_dockerfile
 
 AREA = "dependencies"
 
@@ -81,9 +81,6 @@ def _grouped(rows: Iterable[Row], key) -> dict:
     return groups
 
 
-_ONE_STEP_LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "info"}
-
-
 def vulnerable(rows: list[Row]) -> list[Finding]:
     findings = []
     by_version = _grouped(
@@ -117,7 +114,7 @@ def vulnerable(rows: list[Row]) -> list[Finding]:
             if tooling:
                 # only the team's test, development or docs tools use it: it
                 # does not run in production, so one step less urgent
-                severity = _ONE_STEP_LOWER.get(severity, severity)
+                severity = LOWER_SEVERITY.get(severity, severity)
                 plain = plain[:-1] + "; only the team's test or development tools use it, not the product."
             aliases = f" ({', '.join(vuln.aliases)})" if vuln.aliases else ""
             summary = f": {vuln.summary}" if vuln.summary else ""
@@ -247,7 +244,7 @@ def unpinned(rows: list[Row]) -> list[Finding]:
         if row.locked or entry.direct or entry.kind == KIND_LOCK:
             continue
         spec = entry.spec or "any version"
-        if DockerfileSource().matches(entry.source_file):
+        if is_dockerfile(entry.source_file):
             message = f"{entry.name} is installed as `{spec}` by {entry.source_file}, so each image build takes the newest release it allows."
         else:
             message = f"{entry.name} is declared as `{spec}` in {entry.source_file} and no lockfile pins it" + _left_out(row.lockfiles)

@@ -23,12 +23,11 @@ import shlex
 from packaging.utils import canonicalize_name
 
 from ..model import Declared, ParsedFile
-from .interface import BadFile, DependencySource, SourceContext, basename, declared_from_requirement, redact_url
+from .interface import ARCHIVE_SUFFIXES, DIRECT_URL, EGG, BadFile, DependencySource, SourceContext
+from .interface import basename, declared_from_requirement, redact_url
 
 _INSTRUCTION = re.compile(r"^\s*RUN\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _SEPARATORS = re.compile(r"&&|\|\||[;|&]")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(git|hg|svn|bzr)\+")
-_ARCHIVE = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 #: pip install options that take a value (the value is not a package)
 _TAKES_VALUE = {
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url",
@@ -56,17 +55,23 @@ _COMMANDS = frozenset({"install", "wheel", "download"})
 _TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "pip-tools"})
 
 
+def is_dockerfile(path: str) -> bool:
+    """``Dockerfile``, ``Dockerfile.prod``, ``api.dockerfile``, ``Containerfile``
+    (not ``Dockerfile.md``)."""
+    name = basename(path)
+    lower = name.lower()
+    return (
+        name in ("Dockerfile", "Containerfile")
+        or (name.startswith(("Dockerfile.", "Containerfile.")) and not lower.endswith(_TEXT_SUFFIXES))
+        or lower.endswith((".dockerfile", ".containerfile"))
+    )
+
+
 class DockerfileSource(DependencySource):
     format = "dockerfile"
 
     def matches(self, path: str) -> bool:
-        name = basename(path)
-        lower = name.lower()
-        return (
-            name in ("Dockerfile", "Containerfile")
-            or (name.startswith(("Dockerfile.", "Containerfile.")) and not lower.endswith(_TEXT_SUFFIXES))
-            or lower.endswith((".dockerfile", ".containerfile"))
-        )
+        return is_dockerfile(path)
 
     def parse(self, path: str, text: str, context: SourceContext) -> ParsedFile:
         parsed = ParsedFile(path=path, format=self.format)
@@ -173,14 +178,14 @@ def _packages(arguments: list[str]) -> list[str]:
 def _entry(token: str, path: str, number: int, group: str) -> Declared | None:
     location = token.split(";", 1)[0].strip()
     file_part = location.split("#", 1)[0].split("?", 1)[0]
-    if _URL.match(location):
-        name = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", location)
+    if DIRECT_URL.match(location):
+        name = EGG.search(location)
         if name is None:
             return None
         return Declared(
             canonicalize_name(name.group(1)), redact_url(location), path, number, group=group, direct=True
         )
-    if file_part in (".", "..") or "/" in file_part or file_part.lower().endswith((*_ARCHIVE, *_FILES)):
+    if file_part in (".", "..") or "/" in file_part or file_part.lower().endswith((*ARCHIVE_SUFFIXES, *_FILES)):
         return None  # the project's own code or a file copied into the image
     try:
         return declared_from_requirement(location, path, line=number, group=group)

@@ -20,6 +20,9 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from ....model import Skipped
 from ..model import Declared, ParsedFile
 from .interface import (
+    ARCHIVE_SUFFIXES,
+    DIRECT_URL,
+    EGG,
     BadFile,
     DependencySource,
     SourceContext,
@@ -34,9 +37,6 @@ from .interface import (
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _TRAILING_OPTION = re.compile(r"\s-{1,2}[A-Za-z]")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(git|hg|svn|bzr)\+")
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_ARCHIVE = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
 _INCLUDE = {"-r": "include", "--requirement": "include", "-c": "constraint", "--constraint": "constraint"}
 _EDITABLE = {"-e", "--editable"}
@@ -172,7 +172,7 @@ class _Reader:
     def requirement(self, line: str, number: int) -> Declared | None:
         match = _TRAILING_OPTION.search(line)
         text = line[: match.start()].strip() if match else line
-        if _URL.match(text):
+        if DIRECT_URL.match(text):
             return self.direct(text, number)
         try:
             return declared_from_requirement(text, self.path, line=number, group=self.group)
@@ -202,7 +202,7 @@ class _Reader:
                 if target:
                     (self.parsed.includes if _INCLUDE[option] == "include" else self.parsed.constraints).append(target)
             elif option in _EDITABLE:
-                if _URL.match(value):
+                if DIRECT_URL.match(value):
                     return self.direct(value, number)
                 self.local += 1  # -e . or -e ./lib: the project's own code
                 return None
@@ -217,7 +217,7 @@ class _Reader:
 
     def include(self, value: str, option: str) -> str | None:
         path, skipped = self.path, self.parsed.skipped
-        if _URL.match(value):
+        if DIRECT_URL.match(value):
             skipped.append(Skipped(path, f"{option} {redact_url(value)}: a remote file is not fetched"))
             return None
         if value.startswith(("/", "~")):
@@ -236,7 +236,7 @@ class _Reader:
         """A URL, VCS or path requirement: listed, but not from a package index."""
         location = text.split(";", 1)[0].strip()
         file_part = location.split("#", 1)[0].split("?", 1)[0]  # without "#sha256=..." or a query
-        if not _URL.match(location) and not file_part.lower().endswith(_ARCHIVE):
+        if not DIRECT_URL.match(location) and not file_part.lower().endswith(ARCHIVE_SUFFIXES):
             self.local += 1  # a local folder: the project's own code
             return None
         version = None
@@ -247,7 +247,7 @@ class _Reader:
                 pass
         return Declared(
             name=_name_of_direct(location),
-            spec=redact_url(location) if _URL.match(location) else redact_text(location),
+            spec=redact_url(location) if DIRECT_URL.match(location) else redact_text(location),
             source_file=self.path,
             line=number,
             version=version,
@@ -284,11 +284,11 @@ def _logical_lines(lines: list[str]):
 
 def _looks_like_path(text: str) -> bool:
     head = text.split(";", 1)[0].strip()
-    return head.startswith((".", "/", "~")) or head.lower().endswith(_ARCHIVE) or ("/" in head and "@" not in head)
+    return head.startswith((".", "/", "~")) or head.lower().endswith(ARCHIVE_SUFFIXES) or ("/" in head and "@" not in head)
 
 
 def _name_of_direct(location: str) -> str:
-    egg = _EGG.search(location)
+    egg = EGG.search(location)
     if egg:
         return canonicalize_name(egg.group(1))
     tail = location.split("#")[0].split("?")[0].rstrip("/").rsplit("/", 1)[-1]
@@ -297,7 +297,7 @@ def _name_of_direct(location: str) -> str:
             return str(parse_wheel_filename(tail)[0])
         except InvalidWheelFilename:
             pass
-    for suffix in _ARCHIVE:
+    for suffix in ARCHIVE_SUFFIXES:
         if tail.lower().endswith(suffix):
             tail = tail[: -len(suffix)]
             tail = re.sub(r"-\d.*$", "", tail)

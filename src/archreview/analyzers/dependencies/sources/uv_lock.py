@@ -12,7 +12,6 @@ not libraries the product runs on. A package no root reaches stays ``main``."""
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from packaging.utils import canonicalize_name
